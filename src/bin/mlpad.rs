@@ -1,0 +1,140 @@
+//! `mlpad`: runs a lab natively from the same link the page opens.
+//!
+//! `mlpad run '<link>'` prints one JSON object per line while it trains and ends with a
+//! summary line; `mlpad bench cnn` measures training throughput.
+
+use mlpad::data::dataset::bundled_dir;
+use mlpad::data::Dataset;
+use mlpad::labs::cnn::CnnLab;
+use mlpad::link;
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::rc::Rc;
+use std::time::Instant;
+
+const USAGE: &str = "usage:
+  mlpad run '<link>' [--data DIR]     run a lab from a link (full URL or #hash); JSON lines out
+  mlpad bench cnn [--repeats N] [--steps N] [--data DIR]
+                                      CNN training images/s (batch 32), median of N repeats
+
+The link uses the page's keys, e.g. '#lab=cnn&seed=42&epochs=1&batch_size=32&learning_rate=0.001&train_size=12000'.
+DIR defaults to the bundled www/data of this checkout.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("bench") => bench(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("expected a command\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mlpad: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The value after `--name`, if present.
+fn flag(args: &[String], name: &str) -> Result<Option<String>, String> {
+    match args.iter().position(|a| a == name) {
+        Some(i) => args
+            .get(i + 1)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| format!("{name} needs a value")),
+        None => Ok(None),
+    }
+}
+
+fn data_dir(args: &[String]) -> Result<PathBuf, String> {
+    Ok(flag(args, "--data")?
+        .map(PathBuf::from)
+        .unwrap_or_else(bundled_dir))
+}
+
+fn load(dataset: &str, args: &[String]) -> Result<Rc<Dataset>, String> {
+    Dataset::load_dir(dataset, &data_dir(args)?).map(Rc::new)
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let link_text = args
+        .first()
+        .filter(|a| !a.starts_with("--"))
+        .ok_or(format!("run needs a link\n{USAGE}"))?;
+    let parsed = link::parse_strict(link_text)?;
+    let data = load(parsed.config.choice("dataset"), args)?;
+    let seed = parsed.config.int("seed");
+    let mut lab = CnnLab::new(parsed.config.clone(), data)?;
+    let started = Instant::now();
+    let mut train_seconds = 0.0;
+    loop {
+        let t = Instant::now();
+        let snap = lab.step(50);
+        train_seconds += t.elapsed().as_secs_f64();
+        let loss = snap.losses.last().copied();
+        println!(
+            "{}",
+            json!({"type": "progress", "step": snap.step, "total_steps": snap.total_steps, "epoch": snap.epoch, "loss": loss,
+                   "images_per_second": snap.images_seen as f64 / train_seconds.max(1e-9)})
+        );
+        if let Some(acc) = snap.test_accuracy {
+            println!(
+                "{}",
+                json!({"type": "epoch", "epoch": snap.epoch, "test_accuracy": acc, "test_loss": snap.test_loss})
+            );
+        }
+        if let Some(msg) = &snap.diverged {
+            return Err(msg.clone());
+        }
+        if snap.done {
+            let test = lab.last_test();
+            println!(
+                "{}",
+                json!({"type": "summary", "lab": parsed.lab, "seed": seed, "link": format!("#{}", parsed.canonical),
+                       "test_accuracy": test.map(|e| e.accuracy), "test_loss": test.map(|e| e.loss),
+                       "images_per_second": snap.images_seen as f64 / train_seconds.max(1e-9),
+                       "seconds": started.elapsed().as_secs_f64(),
+                       "param_count": lab.model().param_count(), "weights_sha256": lab.model().weights_sha256()})
+            );
+            return Ok(());
+        }
+    }
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) != Some("cnn") {
+        return Err(format!("bench knows the workload: cnn\n{USAGE}"));
+    }
+    let repeats: usize = flag(args, "--repeats")?.map_or(Ok(5), |v| {
+        v.parse()
+            .map_err(|_| "--repeats needs a number".to_string())
+    })?;
+    let steps: usize = flag(args, "--steps")?.map_or(Ok(20), |v| {
+        v.parse().map_err(|_| "--steps needs a number".to_string())
+    })?;
+    let parsed = link::parse_strict("#lab=cnn&seed=42&epochs=20&batch_size=32")?;
+    let data = load("mnist", args)?;
+    let mut lab = CnnLab::new(parsed.config, data)?;
+    lab.step(2);
+    let mut rates: Vec<f64> = (0..repeats.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            let snap = lab.step(steps);
+            (snap.losses.len() * 32) as f64 / t.elapsed().as_secs_f64()
+        })
+        .collect();
+    rates.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "{}",
+        json!({"workload": "cnn_train_b32", "runtime": "native", "median": rates[rates.len() / 2], "min": rates[0],
+               "max": rates[rates.len() - 1], "unit": "images/s", "repeats": rates.len()})
+    );
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! Datasets: IDX decoding with checksum checks, the bundled asset manifest, and in-memory
+//! image datasets.
+
+pub mod assets;
+pub mod dataset;
+pub mod idx;
+
+pub use dataset::{Dataset, Split};

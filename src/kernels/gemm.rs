@@ -1,0 +1,234 @@
+//! Packed GEMM: `C[m×n] (+)= A[m×k] · B[k×n]` on [`F32x4`], with any strides for A and B
+//! (so transposed operands cost only the packing).
+//!
+//! Design: B is packed once into panels of `NR = 8` columns (`k × 8`, zero-padded), each
+//! 4-row panel of A into `k × 4`, and the `gemm_f32_4x8` micro-kernel keeps the 4×8 tile of
+//! C in eight `F32x4` accumulators. Each C element is summed over `p = 0..k` in order from
+//! zero and then stored or added to C, exactly as [`gemm_ref`] does, so the SIMD kernel is
+//! bit-identical to the scalar reference on every target. Packing buffers are reused.
+
+use crate::simd::F32x4;
+use std::cell::RefCell;
+
+const MR: usize = 4;
+const NR: usize = 8;
+
+/// A read-only matrix view: element `(i, j)` is `data[i * rs + j * cs]`.
+#[derive(Clone, Copy, Debug)]
+pub struct Mat<'a> {
+    /// The backing storage.
+    pub data: &'a [f32],
+    /// Distance between rows.
+    pub rs: usize,
+    /// Distance between columns.
+    pub cs: usize,
+}
+
+impl<'a> Mat<'a> {
+    /// A row-major `rows × cols` matrix.
+    pub fn rows(data: &'a [f32], cols: usize) -> Self {
+        Mat {
+            data,
+            rs: cols,
+            cs: 1,
+        }
+    }
+    /// The transpose of a row-major `rows × cols` matrix (so it is `cols × rows`).
+    pub fn transposed(data: &'a [f32], cols: usize) -> Self {
+        Mat {
+            data,
+            rs: 1,
+            cs: cols,
+        }
+    }
+    #[inline(always)]
+    fn at(&self, i: usize, j: usize) -> f32 {
+        self.data[i * self.rs + j * self.cs]
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// `C = A·B` (or `C += A·B` when `accumulate`), C row-major with `n` columns.
+pub fn gemm(m: usize, n: usize, k: usize, a: Mat, b: Mat, c: &mut [f32], accumulate: bool) {
+    assert!(c.len() >= m * n, "gemm: C too small");
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if !accumulate {
+            c[..m * n].fill(0.0);
+        }
+        return;
+    }
+    SCRATCH.with(|s| {
+        let (apack, bpack) = &mut *s.borrow_mut();
+        let n_panels = n.div_ceil(NR);
+        bpack.resize(n_panels * k * NR, 0.0);
+        pack_b(n, k, b, bpack);
+        apack.resize(k * MR, 0.0);
+        let mut i0 = 0;
+        while i0 < m {
+            let rows = MR.min(m - i0);
+            pack_a(i0, rows, k, a, apack);
+            for jp in 0..n_panels {
+                let j0 = jp * NR;
+                let cols = NR.min(n - j0);
+                let tile = gemm_f32_4x8(k, apack, &bpack[jp * k * NR..(jp + 1) * k * NR]);
+                for r in 0..rows {
+                    let row = &mut c[(i0 + r) * n + j0..(i0 + r) * n + j0 + cols];
+                    for (x, &t) in row.iter_mut().zip(&tile[r][..cols]) {
+                        *x = if accumulate { *x + t } else { t };
+                    }
+                }
+            }
+            i0 += MR;
+        }
+    });
+}
+
+fn pack_b(n: usize, k: usize, b: Mat, out: &mut [f32]) {
+    for (jp, panel) in out.chunks_exact_mut(k * NR).enumerate() {
+        let j0 = jp * NR;
+        let cols = NR.min(n - j0);
+        for p in 0..k {
+            let dst = &mut panel[p * NR..p * NR + NR];
+            if b.cs == 1 {
+                let src = p * b.rs + j0;
+                dst[..cols].copy_from_slice(&b.data[src..src + cols]);
+            } else {
+                for (j, d) in dst[..cols].iter_mut().enumerate() {
+                    *d = b.at(p, j0 + j);
+                }
+            }
+            dst[cols..].fill(0.0);
+        }
+    }
+}
+
+fn pack_a(i0: usize, rows: usize, k: usize, a: Mat, out: &mut [f32]) {
+    for r in 0..MR {
+        if r < rows {
+            let base = (i0 + r) * a.rs;
+            for p in 0..k {
+                out[p * MR + r] = a.data[base + p * a.cs];
+            }
+        } else {
+            for p in 0..k {
+                out[p * MR + r] = 0.0;
+            }
+        }
+    }
+}
+
+/// The 4×8 micro-kernel: a 4-row A panel times an 8-column B panel, both packed `k`-major.
+#[inline(always)]
+fn gemm_f32_4x8(k: usize, ap: &[f32], bp: &[f32]) -> [[f32; NR]; MR] {
+    let ap = &ap[..k * MR];
+    let bp = &bp[..k * NR];
+    let mut acc = [[F32x4::zero(); 2]; MR];
+    for (a4, b8) in ap.chunks_exact(MR).zip(bp.chunks_exact(NR)) {
+        let b0 = F32x4::load(&b8[0..4]);
+        let b1 = F32x4::load(&b8[4..8]);
+        for r in 0..MR {
+            let av = F32x4::splat(a4[r]);
+            acc[r][0] = acc[r][0].mul_add(av, b0);
+            acc[r][1] = acc[r][1].mul_add(av, b1);
+        }
+    }
+    let mut out = [[0.0; NR]; MR];
+    for r in 0..MR {
+        out[r][..4].copy_from_slice(&acc[r][0].to_array());
+        out[r][4..].copy_from_slice(&acc[r][1].to_array());
+    }
+    out
+}
+
+/// Scalar reference for [`gemm`], summing in the same order.
+pub fn gemm_ref(m: usize, n: usize, k: usize, a: Mat, b: Mat, c: &mut [f32], accumulate: bool) {
+    for i in 0..m {
+        for j in 0..n {
+            let mut s = 0.0f32;
+            for p in 0..k {
+                s += a.at(i, p) * b.at(p, j);
+            }
+            let x = &mut c[i * n + j];
+            *x = if accumulate { *x + s } else { s };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    fn random(rng: &mut Rng, len: usize) -> Vec<f32> {
+        (0..len).map(|_| rng.uniform_range(-1.0, 1.0)).collect()
+    }
+
+    /// Runs the SIMD kernel and the reference on one shape and layout; they must agree
+    /// bit for bit.
+    fn check(rng: &mut Rng, m: usize, n: usize, k: usize, ta: bool, tb: bool, acc: bool) {
+        let a = random(rng, m * k);
+        let b = random(rng, k * n);
+        let am = if ta {
+            Mat::transposed(&a, m)
+        } else {
+            Mat::rows(&a, k)
+        };
+        let bm = if tb {
+            Mat::transposed(&b, k)
+        } else {
+            Mat::rows(&b, n)
+        };
+        let c0 = random(rng, m * n);
+        let (mut c1, mut c2) = (c0.clone(), c0.clone());
+        gemm(m, n, k, am, bm, &mut c1, acc);
+        gemm_ref(m, n, k, am, bm, &mut c2, acc);
+        let same = c1.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits());
+        assert!(same, "m={m} n={n} k={k} ta={ta} tb={tb} acc={acc}");
+    }
+
+    crate::both_targets_test! {
+        fn random_shapes_match_reference_bitwise() {
+            let mut rng = Rng::new(11);
+            for _ in 0..60 {
+                let m = 1 + rng.below(19) as usize;
+                let n = 1 + rng.below(21) as usize;
+                let k = 1 + rng.below(40) as usize;
+                let ta = rng.below(2) == 1;
+                let tb = rng.below(2) == 1;
+                let acc = rng.below(2) == 1;
+                check(&mut rng, m, n, k, ta, tb, acc);
+            }
+        }
+    }
+
+    crate::both_targets_test! {
+        fn edge_tiles_and_layer_shapes() {
+            let mut rng = Rng::new(5);
+            // Exact tiles, one past, one short, and the seed CNN's shapes.
+            for &(m, n, k) in &[(4, 8, 1), (5, 9, 3), (3, 7, 2), (1, 1, 1), (64, 32, 9), (32, 64, 288), (32, 10, 64)] {
+                check(&mut rng, m, n, k, false, false, false);
+                check(&mut rng, m, n, k, true, false, true);
+                check(&mut rng, m, n, k, false, true, false);
+            }
+        }
+    }
+
+    crate::both_targets_test! {
+        fn known_small_product() {
+            // [[1,2],[3,4]] · [[5,6],[7,8]] = [[19,22],[43,50]]
+            let a = [1.0, 2.0, 3.0, 4.0];
+            let b = [5.0, 6.0, 7.0, 8.0];
+            let mut c = [0.0; 4];
+            gemm(2, 2, 2, Mat::rows(&a, 2), Mat::rows(&b, 2), &mut c, false);
+            assert_eq!(c, [19.0, 22.0, 43.0, 50.0]);
+            gemm(2, 2, 0, Mat::rows(&a, 2), Mat::rows(&b, 2), &mut c, false);
+            assert_eq!(c, [0.0; 4]);
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! The CNN lab: the classic Keras MNIST convnet, trained with Adam on the bundled subset.
+//!
+//! Conv2D(32, 3×3, relu) → MaxPooling2D(2) → Conv2D(64, 3×3, relu) → MaxPooling2D(2) →
+//! Conv2D(64, 3×3, relu) → Flatten → Dense(64, relu) → Dense(10, softmax);
+//! `categorical_crossentropy`, Adam, pixels scaled to [0, 1], training data shuffled every
+//! epoch (as Keras' `fit` does), test accuracy measured after each epoch.
+
+use super::schema::{Config, Help, Kind, LabSpec, Param};
+use super::Snapshot;
+use crate::data::{Dataset, Split};
+use crate::nn::adam::{Adam, AdamConfig};
+use crate::nn::loss::{argmax, softmax_cross_entropy};
+use crate::nn::{Activation, LayerSpec, Sequential};
+use crate::rng::Rng;
+use serde::Serialize;
+use std::rc::Rc;
+
+/// The lab's parameter table.
+pub const SPEC: LabSpec = LabSpec {
+    id: "cnn",
+    title: Help { en: "Convolutional network", zh: "卷积神经网络" },
+    params: &[
+        Param {
+            name: "seed",
+            kind: Kind::Int { min: 0, max: 4_294_967_295, default: 42 },
+            help: Help { en: "Seeds the initial weights and the shuffling; the same seed replays the same run.", zh: "决定初始权重与数据打乱顺序；相同的种子会得到完全相同的结果。" },
+        },
+        Param {
+            name: "dataset",
+            kind: Kind::Choice { choices: &["mnist", "fashion_mnist"], default: "mnist" },
+            help: Help { en: "Handwritten digits (MNIST) or clothing photos (Fashion-MNIST).", zh: "手写数字（MNIST）或服饰图片（Fashion-MNIST）。" },
+        },
+        Param {
+            name: "epochs",
+            kind: Kind::Int { min: 1, max: 20, default: 1 },
+            help: Help { en: "Passes over the training images.", zh: "遍历训练集的轮数。" },
+        },
+        Param {
+            name: "batch_size",
+            kind: Kind::Int { min: 1, max: 512, default: 32 },
+            help: Help { en: "Images per gradient step.", zh: "每次梯度更新使用的图片数。" },
+        },
+        Param {
+            name: "learning_rate",
+            kind: Kind::Float { min: 1e-5, max: 1.0, default: 0.001, log: true },
+            help: Help { en: "Adam's step size; too large and training diverges.", zh: "Adam 的步长；过大会导致训练发散。" },
+        },
+        Param {
+            name: "train_size",
+            kind: Kind::Int { min: 100, max: 12_000, default: 12_000 },
+            help: Help { en: "How many of the first training images to use.", zh: "使用训练集中前多少张图片。" },
+        },
+    ],
+};
+
+/// The Keras MNIST CNN.
+pub fn model_spec(classes: usize) -> Vec<LayerSpec> {
+    let conv = |filters| LayerSpec::Conv2D {
+        filters,
+        kernel_size: (3, 3),
+        activation: Activation::Relu,
+    };
+    vec![
+        conv(32),
+        LayerSpec::MaxPooling2D { pool_size: 2 },
+        conv(64),
+        LayerSpec::MaxPooling2D { pool_size: 2 },
+        conv(64),
+        LayerSpec::Flatten,
+        LayerSpec::Dense {
+            units: 64,
+            activation: Activation::Relu,
+        },
+        LayerSpec::Dense {
+            units: classes,
+            activation: Activation::Softmax,
+        },
+    ]
+}
+
+/// One test image's prediction, for the gallery.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GalleryItem {
+    /// Index in the test split.
+    pub index: usize,
+    /// True class.
+    pub label: u8,
+    /// Predicted class.
+    pub predicted: u8,
+    /// Probability of the predicted class.
+    pub confidence: f32,
+}
+
+/// Accuracy and loss on a split.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    /// Fraction classified correctly (f64 so it prints as the exact ratio, e.g. 0.9785).
+    pub accuracy: f64,
+    /// Mean cross-entropy.
+    pub loss: f32,
+}
+
+/// A CNN lab run: model, optimizer, data order and progress.
+pub struct CnnLab {
+    config: Config,
+    data: Rc<Dataset>,
+    model: Sequential,
+    opt: Adam,
+    rng: Rng,
+    train_len: usize,
+    batch_size: usize,
+    epochs: usize,
+    order: Vec<u32>,
+    step: usize,
+    pos: usize,
+    epoch: usize,
+    x: Vec<f32>,
+    y: Vec<u8>,
+    diverged: Option<String>,
+    last_test: Option<Evaluation>,
+}
+
+/// Copies images `indices` of `split` into `x` scaled to [0, 1] and their labels into `y`.
+pub fn fill_batch(
+    split: &Split,
+    indices: impl Iterator<Item = usize>,
+    x: &mut Vec<f32>,
+    y: &mut Vec<u8>,
+) {
+    x.clear();
+    y.clear();
+    for i in indices {
+        x.extend(split.image(i).iter().map(|&p| p as f32 / 255.0));
+        y.push(split.labels[i]);
+    }
+}
+
+impl CnnLab {
+    /// A new run of `config` (a checked CNN config) on `data`.
+    pub fn new(config: Config, data: Rc<Dataset>) -> Result<CnnLab, String> {
+        if config.lab.id != SPEC.id {
+            return Err(format!("the CNN lab cannot run a {} config", config.lab.id));
+        }
+        if data.name != config.choice("dataset") {
+            return Err(format!(
+                "the run needs dataset {} but {} was loaded",
+                config.choice("dataset"),
+                data.name
+            ));
+        }
+        let seed = config.int("seed") as u64;
+        let mut rng = Rng::new(seed);
+        let model = Sequential::new(
+            [data.train.rows, data.train.cols, 1],
+            &model_spec(data.classes.len()),
+            &mut rng,
+        )?;
+        let opt = Adam::new(AdamConfig {
+            learning_rate: config.float("learning_rate") as f32,
+            ..AdamConfig::default()
+        });
+        let train_len = (config.int("train_size") as usize).min(data.train.len());
+        let batch_size = config.int("batch_size") as usize;
+        let epochs = config.int("epochs") as usize;
+        Ok(CnnLab {
+            config,
+            data,
+            model,
+            opt,
+            rng,
+            train_len,
+            batch_size,
+            epochs,
+            order: Vec::new(),
+            step: 0,
+            pos: 0,
+            epoch: 0,
+            x: Vec::new(),
+            y: Vec::new(),
+            diverged: None,
+            last_test: None,
+        })
+    }
+
+    /// Steps per epoch (the last batch may be smaller, as in Keras).
+    pub fn steps_per_epoch(&self) -> usize {
+        self.train_len.div_ceil(self.batch_size)
+    }
+
+    /// Steps in the whole run.
+    pub fn total_steps(&self) -> usize {
+        self.steps_per_epoch() * self.epochs
+    }
+
+    /// True when every step has run or training diverged.
+    pub fn is_done(&self) -> bool {
+        self.diverged.is_some() || self.step >= self.total_steps()
+    }
+
+    /// The configuration being run.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The model (for inspection and hashing).
+    pub fn model(&self) -> &Sequential {
+        &self.model
+    }
+
+    /// Mutable access to the model (tests, loading weights).
+    pub fn model_mut(&mut self) -> &mut Sequential {
+        &mut self.model
+    }
+
+    /// The latest test evaluation.
+    pub fn last_test(&self) -> Option<Evaluation> {
+        self.last_test
+    }
+
+    /// Runs up to `max_batches` training steps and reports what happened.
+    pub fn step(&mut self, max_batches: usize) -> Snapshot {
+        let mut snap = Snapshot::default();
+        for _ in 0..max_batches {
+            if self.is_done() {
+                break;
+            }
+            if self.pos == 0 {
+                self.order = (0..self.train_len as u32).collect();
+                self.rng.shuffle(&mut self.order);
+            }
+            let end = (self.pos + self.batch_size).min(self.train_len);
+            let idx = self.order[self.pos..end].iter().map(|&i| i as usize);
+            fill_batch(&self.data.train, idx, &mut self.x, &mut self.y);
+            let out = self.model.train_step(&self.x, &self.y, &mut self.opt);
+            self.step += 1;
+            snap.losses.push(out.loss);
+            snap.accuracies
+                .push(out.correct as f32 / self.y.len() as f32);
+            if !out.loss.is_finite() {
+                self.diverged = Some(format!(
+                    "Training diverged at step {}: the loss became {}. Lower the learning rate and reset.",
+                    self.step, out.loss
+                ));
+                break;
+            }
+            self.pos = end;
+            if self.pos >= self.train_len {
+                self.pos = 0;
+                self.epoch += 1;
+                let e = self.evaluate_test();
+                self.last_test = Some(e);
+                snap.test_accuracy = Some(e.accuracy);
+                snap.test_loss = Some(e.loss);
+                break; // one epoch boundary per snapshot keeps per-epoch charts simple
+            }
+        }
+        snap.step = self.step;
+        snap.total_steps = self.total_steps();
+        snap.epoch = self.epoch;
+        snap.epochs = self.epochs;
+        snap.images_seen = self.epoch * self.train_len + self.pos;
+        snap.done = self.is_done();
+        snap.diverged = self.diverged.clone();
+        snap
+    }
+
+    /// Accuracy and loss on the whole test split.
+    pub fn evaluate_test(&mut self) -> Evaluation {
+        let split = &self.data.test;
+        let classes = self.model.outputs();
+        let (mut correct, mut loss_sum) = (0usize, 0.0f64);
+        let mut grad = Vec::new();
+        for start in (0..split.len()).step_by(256) {
+            let end = (start + 256).min(split.len());
+            fill_batch(split, start..end, &mut self.x, &mut self.y);
+            let logits = self.model.forward(&self.x, end - start);
+            grad.resize(logits.len(), 0.0);
+            let out = softmax_cross_entropy(logits, &self.y, classes, &mut grad);
+            correct += out.correct;
+            loss_sum += out.loss as f64 * (end - start) as f64;
+        }
+        let n = split.len().max(1) as f64;
+        Evaluation {
+            accuracy: correct as f64 / n,
+            loss: (loss_sum / n) as f32,
+        }
+    }
+
+    /// Class probabilities for one image of bytes (0 = background, 255 = ink).
+    pub fn predict(&mut self, pixels: &[u8]) -> Result<Vec<f32>, String> {
+        let [h, w, _] = self.model.input_shape();
+        if pixels.len() != h * w {
+            return Err(format!(
+                "expected {} pixels ({h}×{w}), got {}",
+                h * w,
+                pixels.len()
+            ));
+        }
+        let x: Vec<f32> = pixels.iter().map(|&p| p as f32 / 255.0).collect();
+        let mut out = vec![0.0; self.model.outputs()];
+        self.model.predict_proba(&x, 1, &mut out);
+        Ok(out)
+    }
+
+    /// Predictions for the first `n` test images.
+    pub fn gallery(&mut self, n: usize) -> Vec<GalleryItem> {
+        let n = n.min(self.data.test.len());
+        let classes = self.model.outputs();
+        fill_batch(&self.data.test, 0..n, &mut self.x, &mut self.y);
+        let mut probs = vec![0.0; n * classes];
+        self.model.predict_proba(&self.x, n, &mut probs);
+        probs
+            .chunks_exact(classes)
+            .enumerate()
+            .map(|(i, p)| {
+                let k = argmax(p);
+                GalleryItem {
+                    index: i,
+                    label: self.data.test.labels[i],
+                    predicted: k as u8,
+                    confidence: p[k],
+                }
+            })
+            .collect()
+    }
+
+    /// The first layer's filters as one RGBA image: a grid of 8 columns, each filter's
+    /// weights mapped to blue (negative) … white (0) … orange (positive), 1-pixel gaps.
+    pub fn filters_rgba(&self) -> (usize, usize, Vec<u8>) {
+        let kernel = self.model.params().next().expect("conv kernel");
+        let (kh, kw, cin, f) = (
+            kernel.shape[0],
+            kernel.shape[1],
+            kernel.shape[2],
+            kernel.shape[3],
+        );
+        let cols = 8.min(f);
+        let rows = f.div_ceil(cols);
+        let (width, height) = (cols * (kw + 1) + 1, rows * (kh + 1) + 1);
+        let mut rgba = vec![255u8; width * height * 4];
+        for px in rgba.chunks_exact_mut(4) {
+            px.copy_from_slice(&[226, 232, 240, 255]);
+        }
+        for k in 0..f {
+            let weight = |i: usize, j: usize| kernel.value[((i * kw + j) * cin) * f + k];
+            let scale = (0..kh * kw)
+                .map(|t| weight(t / kw, t % kw).abs())
+                .fold(1e-12f32, f32::max);
+            let (ox, oy) = ((k % cols) * (kw + 1) + 1, (k / cols) * (kh + 1) + 1);
+            for i in 0..kh {
+                for j in 0..kw {
+                    let t = weight(i, j) / scale;
+                    let (target, a) = if t >= 0.0 {
+                        ([234.0, 88.0, 12.0], t)
+                    } else {
+                        ([37.0, 99.0, 235.0], -t)
+                    };
+                    let c: [u8; 3] =
+                        std::array::from_fn(|ch| (255.0 + (target[ch] - 255.0) * a).round() as u8);
+                    let o = ((oy + i) * width + ox + j) * 4;
+                    rgba[o..o + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
+                }
+            }
+        }
+        (width, height, rgba)
+    }
+}

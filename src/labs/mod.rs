@@ -1,0 +1,42 @@
+//! The labs: one file each, holding its parameter table and its runner.
+
+pub mod cnn;
+pub mod schema;
+
+use schema::LabSpec;
+use serde::Serialize;
+
+/// Every lab, in navigation order; the first is the default.
+pub static LABS: [LabSpec; 1] = [cnn::SPEC];
+
+/// The lab with link id `id`.
+pub fn find_lab(id: &str) -> Option<&'static LabSpec> {
+    LABS.iter().find(|l| l.id == id)
+}
+
+/// What a lab reports after each chunk of steps.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// Training steps done so far.
+    pub step: usize,
+    /// Training steps in the whole run.
+    pub total_steps: usize,
+    /// Epochs completed.
+    pub epoch: usize,
+    /// Epochs in the run.
+    pub epochs: usize,
+    /// Training images processed so far.
+    pub images_seen: usize,
+    /// Loss of each step run since the previous snapshot.
+    pub losses: Vec<f32>,
+    /// Batch accuracy of each step run since the previous snapshot.
+    pub accuracies: Vec<f32>,
+    /// Test accuracy, set when an epoch ended in this chunk.
+    pub test_accuracy: Option<f64>,
+    /// Test loss, set with `test_accuracy`.
+    pub test_loss: Option<f32>,
+    /// True when the run is complete (or stopped by divergence).
+    pub done: bool,
+    /// Why training stopped early, if the loss stopped being finite.
+    pub diverged: Option<String>,
+}

@@ -1,0 +1,29 @@
+//! mlpad: a machine-learning playground whose core trains real models in the browser.
+//!
+//! The same code builds natively (tests, CLI, benchmarks) and for `wasm32` with SIMD128
+//! (the page). Every random draw comes from an explicit seed, vector kernels use one
+//! 4-lane type with the same order of operations on both targets, and transcendentals go
+//! through `libm`, so a link replays bit-for-bit everywhere.
+
+pub mod data;
+pub mod kernels;
+pub mod labs;
+pub mod link;
+pub mod nn;
+pub mod rng;
+pub mod simd;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+/// Marks a test so the same body runs natively (`cargo test`) and in the wasm build
+/// (`wasm-bindgen-test`).
+#[macro_export]
+macro_rules! both_targets_test {
+    ($(#[$m:meta])* fn $name:ident() $body:block) => {
+        $(#[$m])*
+        #[cfg_attr(not(target_arch = "wasm32"), test)]
+        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+        fn $name() $body
+    };
+}

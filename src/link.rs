@@ -1,0 +1,205 @@
+//! Links: the URL hash `#lab=cnn&v=1&seed=42&epochs=1&…` <-> a checked lab configuration.
+//!
+//! Parsing never fails as a whole: each bad key (unknown, malformed, out of range) gives
+//! an error naming the key and what is allowed, and that key keeps its default, so the
+//! page keeps working. The canonical form lists `lab`, `v`, then every parameter in the
+//! lab's table order.
+
+use crate::labs::schema::{Config, LabSpec};
+use crate::labs::{find_lab, LABS};
+use serde::Serialize;
+
+/// The link format version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// A problem with one key of a link.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LinkError {
+    /// The key it concerns.
+    pub key: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+/// A parsed link: the configuration to run and what was wrong with the link.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Parsed {
+    /// Lab id.
+    pub lab: &'static str,
+    /// Checked values (defaults where the link was silent or wrong).
+    pub config: Config,
+    /// One entry per rejected key, in link order.
+    pub errors: Vec<LinkError>,
+    /// The canonical link (without `#`) for `config`.
+    pub canonical: String,
+}
+
+/// The part of `link` after `#` (or the whole string if it has no `#`), without a `?query`.
+fn hash_part(link: &str) -> &str {
+    match link.find('#') {
+        Some(i) => &link[i + 1..],
+        None if link.contains("://") => "",
+        None => link.trim_start_matches('?'),
+    }
+}
+
+fn decode(s: &str) -> String {
+    let plus_as_space = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&plus_as_space)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Parses a full URL, a `#hash` or a bare `key=value&…` string.
+pub fn parse(link: &str) -> Parsed {
+    let pairs: Vec<(String, String)> = hash_part(link.trim())
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(p), String::new()),
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut err = |key: &str, message: String| {
+        errors.push(LinkError {
+            key: key.to_string(),
+            message,
+        })
+    };
+
+    let mut lab: &'static LabSpec = &LABS[0];
+    if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| k == "lab") {
+        match find_lab(id) {
+            Some(l) => lab = l,
+            None => {
+                let ids: Vec<&str> = LABS.iter().map(|l| l.id).collect();
+                err(
+                    "lab",
+                    format!(
+                        "lab={id} is not a known lab: allowed is one of {}; showing the {} lab",
+                        ids.join(", "),
+                        lab.id
+                    ),
+                );
+            }
+        }
+    }
+    let mut config = Config::defaults(lab);
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, raw) in &pairs {
+        if seen.contains(&key.as_str()) {
+            err(
+                key,
+                format!("{key} appears more than once; the first value is used"),
+            );
+            continue;
+        }
+        seen.push(key);
+        match key.as_str() {
+            "lab" => {}
+            "v" => {
+                if raw.parse::<u32>().ok() != Some(VERSION) {
+                    err(key, format!("v={raw} is not a link version this page understands (it reads v={VERSION}); values are read as v={VERSION}"));
+                }
+            }
+            _ => match lab.params.iter().find(|p| p.name == key) {
+                Some(p) => match p.parse(raw) {
+                    Ok(v) => {
+                        config.values.insert(p.name, v);
+                    }
+                    Err(m) => err(key, format!("{m}; using the default {}", p.default_value())),
+                },
+                None => {
+                    let names: Vec<&str> = lab.params.iter().map(|p| p.name).collect();
+                    err(key, format!("{key} is not a setting of the {} lab (its settings are {}); it was ignored", lab.id, names.join(", ")));
+                }
+            },
+        }
+    }
+    let canonical = canonical(&config);
+    Parsed {
+        lab: lab.id,
+        config,
+        errors,
+        canonical,
+    }
+}
+
+/// Parses a link and fails with every message joined if any key was rejected (the CLI).
+pub fn parse_strict(link: &str) -> Result<Parsed, String> {
+    let p = parse(link);
+    if p.errors.is_empty() {
+        Ok(p)
+    } else {
+        Err(p
+            .errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+}
+
+/// The canonical `lab=…&v=…&key=value…` string of a configuration.
+pub fn canonical(config: &Config) -> String {
+    let mut s = format!("lab={}&v={VERSION}", config.lab.id);
+    for p in config.lab.params {
+        let v = &config.values[p.name];
+        let enc = percent_encoding::utf8_percent_encode(
+            &v.to_string(),
+            percent_encoding::NON_ALPHANUMERIC,
+        )
+        .to_string();
+        // Keep `.` and `-` readable in numbers.
+        let enc = enc
+            .replace("%2E", ".")
+            .replace("%2D", "-")
+            .replace("%5F", "_");
+        s.push_str(&format!("&{}={enc}", p.name));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labs::schema::Value;
+
+    crate::both_targets_test! {
+        fn good_link_round_trips() {
+            let p = parse("#lab=cnn&seed=42&epochs=1&batch_size=32&learning_rate=0.001&train_size=12000");
+            assert!(p.errors.is_empty(), "{:?}", p.errors);
+            assert_eq!(p.config.values["epochs"], Value::Int(1));
+            assert_eq!(p.config.values["learning_rate"], Value::Float(0.001));
+            let again = parse(&format!("http://127.0.0.1:8080/index.html?lang=zh#{}", p.canonical));
+            assert_eq!(again.config, p.config);
+            assert!(again.errors.is_empty());
+            assert!(p.canonical.starts_with("lab=cnn&v=1&"), "{}", p.canonical);
+        }
+    }
+
+    crate::both_targets_test! {
+        fn bad_keys_fall_back_and_are_named() {
+            let p = parse("#lab=cnn&epochs=999&batch_size=abc&bogus=1&learning_rate=nan&seed=-1");
+            let keys: Vec<&str> = p.errors.iter().map(|e| e.key.as_str()).collect();
+            assert_eq!(keys, ["epochs", "batch_size", "bogus", "learning_rate", "seed"]);
+            assert!(p.errors[0].message.contains("from 1 to"), "{}", p.errors[0].message);
+            let defaults = Config::defaults(find_lab("cnn").unwrap());
+            assert_eq!(p.config, defaults);
+            assert!(parse_strict("#lab=cnn&epochs=0").unwrap_err().contains("epochs=0 is out of range"));
+        }
+    }
+
+    crate::both_targets_test! {
+        fn unknown_lab_version_and_duplicates() {
+            let p = parse("#lab=nope&v=9&epochs=2&epochs=3");
+            let keys: Vec<&str> = p.errors.iter().map(|e| e.key.as_str()).collect();
+            assert_eq!(keys, ["lab", "v", "epochs"]);
+            assert_eq!(p.lab, "cnn");
+            assert_eq!(p.config.values["epochs"], Value::Int(2));
+            assert!(parse("").errors.is_empty());
+            assert!(parse("http://x/y").errors.is_empty());
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! `Sequential`: layers built from a spec, run forward and backward over reused buffers.
+//!
+//! If the last layer's activation is `softmax`, the model keeps its logits; the loss and
+//! [`Sequential::predict_proba`] apply softmax (stable, and Keras' maths).
+
+use super::adam::Adam;
+use super::conv2d::Conv2D;
+use super::dense::Dense;
+use super::flatten::Flatten;
+use super::loss::{softmax, softmax_cross_entropy, BatchLoss};
+use super::maxpool2d::MaxPooling2D;
+use super::{numel, Activation, Layer, Param, Shape};
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// One layer of a `Sequential` spec, with Keras' names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "layer")]
+pub enum LayerSpec {
+    /// `Conv2D(filters, kernel_size, activation)`, valid padding, stride 1.
+    Conv2D {
+        /// Output channels.
+        filters: usize,
+        /// Kernel height and width.
+        kernel_size: (usize, usize),
+        /// Activation.
+        activation: Activation,
+    },
+    /// `MaxPooling2D(pool_size)`.
+    MaxPooling2D {
+        /// Window and stride.
+        pool_size: usize,
+    },
+    /// `Flatten()`.
+    Flatten,
+    /// `Dense(units, activation)`.
+    Dense {
+        /// Output features.
+        units: usize,
+        /// Activation.
+        activation: Activation,
+    },
+}
+
+/// A stack of layers with its activation and gradient buffers.
+pub struct Sequential {
+    input: Shape,
+    layers: Vec<Box<dyn Layer>>,
+    acts: Vec<Vec<f32>>,
+    grad: Vec<f32>,
+    grad_next: Vec<f32>,
+}
+
+impl Sequential {
+    /// Builds the layers of `specs` for inputs of shape `input`, drawing initial weights
+    /// from `rng` layer by layer.
+    pub fn new(input: Shape, specs: &[LayerSpec], rng: &mut Rng) -> Result<Self, String> {
+        let mut layers: Vec<Box<dyn Layer>> = Vec::new();
+        let mut shape = input;
+        let mut count = std::collections::HashMap::<&str, usize>::new();
+        for (i, spec) in specs.iter().enumerate() {
+            let mut name = |base: &'static str| {
+                let n = count.entry(base).or_insert(0);
+                *n += 1;
+                if *n == 1 {
+                    base.to_string()
+                } else {
+                    format!("{base}_{}", *n - 1)
+                }
+            };
+            let last = i + 1 == specs.len();
+            let layer: Box<dyn Layer> = match *spec {
+                LayerSpec::Conv2D {
+                    filters,
+                    kernel_size,
+                    activation,
+                } => {
+                    if kernel_size.0 > shape[0] || kernel_size.1 > shape[1] || filters == 0 {
+                        return Err(format!(
+                            "layer {i}: Conv2D kernel {kernel_size:?} does not fit input {shape:?}"
+                        ));
+                    }
+                    check_softmax(activation, last, i)?;
+                    Box::new(Conv2D::new(
+                        &name("conv2d"),
+                        shape,
+                        filters,
+                        kernel_size,
+                        activation,
+                        rng,
+                    ))
+                }
+                LayerSpec::MaxPooling2D { pool_size } => {
+                    if pool_size == 0 || pool_size > shape[0] || pool_size > shape[1] {
+                        return Err(format!(
+                            "layer {i}: MaxPooling2D({pool_size}) does not fit input {shape:?}"
+                        ));
+                    }
+                    Box::new(MaxPooling2D::new(shape, pool_size))
+                }
+                LayerSpec::Flatten => Box::new(Flatten::new(shape)),
+                LayerSpec::Dense { units, activation } => {
+                    if shape[0] != 1 || shape[1] != 1 {
+                        return Err(format!(
+                            "layer {i}: Dense needs a flat input, got {shape:?}; add Flatten"
+                        ));
+                    }
+                    check_softmax(activation, last, i)?;
+                    Box::new(Dense::new(&name("dense"), shape[2], units, activation, rng))
+                }
+            };
+            shape = layer.output_shape();
+            layers.push(layer);
+        }
+        if layers.is_empty() {
+            return Err("a model needs at least one layer".into());
+        }
+        let acts = vec![Vec::new(); layers.len()];
+        Ok(Sequential {
+            input,
+            layers,
+            acts,
+            grad: Vec::new(),
+            grad_next: Vec::new(),
+        })
+    }
+
+    /// Per-sample input shape.
+    pub fn input_shape(&self) -> Shape {
+        self.input
+    }
+
+    /// Number of outputs (classes).
+    pub fn outputs(&self) -> usize {
+        numel(self.layers.last().expect("non-empty").output_shape())
+    }
+
+    /// The layers, in order.
+    pub fn layers(&self) -> &[Box<dyn Layer>] {
+        &self.layers
+    }
+
+    /// Every trainable tensor, layer by layer (kernel before bias).
+    pub fn params(&self) -> impl Iterator<Item = &Param> {
+        self.layers.iter().flat_map(|l| l.params().iter())
+    }
+
+    /// Total number of trainable values.
+    pub fn param_count(&self) -> usize {
+        self.params().map(|p| p.value.len()).sum()
+    }
+
+    /// Runs the model on `batch` samples and returns the last layer's output (logits).
+    pub fn forward(&mut self, x: &[f32], batch: usize) -> &[f32] {
+        assert_eq!(x.len(), batch * numel(self.input), "input size");
+        for i in 0..self.layers.len() {
+            let (done, rest) = self.acts.split_at_mut(i);
+            let input: &[f32] = if i == 0 { x } else { &done[i - 1] };
+            self.layers[i].forward(input, batch, &mut rest[0]);
+        }
+        self.acts.last().expect("non-empty")
+    }
+
+    /// Class probabilities for `batch` samples into `out` (`batch × classes`).
+    pub fn predict_proba(&mut self, x: &[f32], batch: usize, out: &mut [f32]) {
+        let classes = self.outputs();
+        let logits = self.forward(x, batch);
+        for (z, p) in logits
+            .chunks_exact(classes)
+            .zip(out.chunks_exact_mut(classes))
+        {
+            softmax(z, p);
+        }
+    }
+
+    /// Computes the loss and all parameter gradients for one batch (no update).
+    pub fn loss_and_grads(&mut self, x: &[f32], labels: &[u8]) -> BatchLoss {
+        let batch = labels.len();
+        let classes = self.outputs();
+        self.forward(x, batch);
+        super::ensure_len(&mut self.grad, batch * classes);
+        let out = softmax_cross_entropy(
+            self.acts.last().expect("non-empty"),
+            labels,
+            classes,
+            &mut self.grad,
+        );
+        for i in (0..self.layers.len()).rev() {
+            let input: &[f32] = if i == 0 { x } else { &self.acts[i - 1] };
+            let dx = if i == 0 {
+                None
+            } else {
+                Some(&mut self.grad_next)
+            };
+            self.layers[i].backward(input, &self.acts[i], &mut self.grad, batch, dx);
+            std::mem::swap(&mut self.grad, &mut self.grad_next);
+        }
+        out
+    }
+
+    /// One optimisation step on a batch: forward, loss, backward, Adam update.
+    pub fn train_step(&mut self, x: &[f32], labels: &[u8], opt: &mut Adam) -> BatchLoss {
+        let out = self.loss_and_grads(x, labels);
+        opt.step(
+            self.layers
+                .iter_mut()
+                .flat_map(|l| l.params_mut().iter_mut()),
+        );
+        out
+    }
+
+    /// Mutable access to every trainable tensor (for tests and loading weights).
+    pub fn params_mut(&mut self) -> impl Iterator<Item = &mut Param> {
+        self.layers
+            .iter_mut()
+            .flat_map(|l| l.params_mut().iter_mut())
+    }
+
+    /// SHA-256 of all weights: each tensor in [`Sequential::params`] order (kernel, then
+    /// bias, layer by layer), values as little-endian IEEE-754 f32 in Keras layout order.
+    pub fn weights_sha256(&self) -> String {
+        let mut h = Sha256::new();
+        for p in self.params() {
+            for v in &p.value {
+                h.update(v.to_le_bytes());
+            }
+        }
+        hex(&h.finalize())
+    }
+}
+
+fn check_softmax(a: Activation, last: bool, i: usize) -> Result<(), String> {
+    if a == Activation::Softmax && !last {
+        return Err(format!(
+            "layer {i}: softmax is only supported on the last layer"
+        ));
+    }
+    Ok(())
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,208 @@
+//! `F32x4`: the one 4-lane f32 vector type every kernel is written against.
+//!
+//! On wasm32 it wraps a SIMD128 `v128`; natively it is a `[f32; 4]` whose lane-wise loops
+//! the compiler maps to SSE. Both do plain IEEE-754 single-precision lane operations with
+//! no fused multiply-add, and the horizontal sum has one fixed order, so every kernel gives
+//! bit-identical results in the browser and natively.
+
+#[cfg(target_arch = "wasm32")]
+use core::arch::wasm32::*;
+
+/// Four f32 lanes.
+#[derive(Clone, Copy, Debug)]
+#[cfg(target_arch = "wasm32")]
+pub struct F32x4(v128);
+
+/// Four f32 lanes.
+#[derive(Clone, Copy, Debug)]
+#[cfg(not(target_arch = "wasm32"))]
+pub struct F32x4([f32; 4]);
+
+#[cfg(target_arch = "wasm32")]
+impl F32x4 {
+    /// All lanes zero.
+    #[inline(always)]
+    pub fn zero() -> Self {
+        F32x4(f32x4_splat(0.0))
+    }
+    /// All lanes `x`.
+    #[inline(always)]
+    pub fn splat(x: f32) -> Self {
+        F32x4(f32x4_splat(x))
+    }
+    /// Loads `s[0..4]`.
+    #[inline(always)]
+    pub fn load(s: &[f32]) -> Self {
+        assert!(s.len() >= 4);
+        // SAFETY: the slice holds at least 4 floats; v128_load allows unaligned access.
+        F32x4(unsafe { v128_load(s.as_ptr() as *const v128) })
+    }
+    /// Stores into `s[0..4]`.
+    #[inline(always)]
+    pub fn store(self, s: &mut [f32]) {
+        assert!(s.len() >= 4);
+        // SAFETY: the slice holds at least 4 floats; v128_store allows unaligned access.
+        unsafe { v128_store(s.as_mut_ptr() as *mut v128, self.0) }
+    }
+    /// Lane-wise maximum; `pmax` keeps `self` when either is NaN, like the host version.
+    #[inline(always)]
+    pub fn max(self, o: Self) -> Self {
+        F32x4(f32x4_pmax(self.0, o.0))
+    }
+    /// The lanes as an array.
+    #[inline(always)]
+    pub fn to_array(self) -> [f32; 4] {
+        [
+            f32x4_extract_lane::<0>(self.0),
+            f32x4_extract_lane::<1>(self.0),
+            f32x4_extract_lane::<2>(self.0),
+            f32x4_extract_lane::<3>(self.0),
+        ]
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl F32x4 {
+    /// All lanes zero.
+    #[inline(always)]
+    pub fn zero() -> Self {
+        F32x4([0.0; 4])
+    }
+    /// All lanes `x`.
+    #[inline(always)]
+    pub fn splat(x: f32) -> Self {
+        F32x4([x; 4])
+    }
+    /// Loads `s[0..4]`.
+    #[inline(always)]
+    pub fn load(s: &[f32]) -> Self {
+        F32x4([s[0], s[1], s[2], s[3]])
+    }
+    /// Stores into `s[0..4]`.
+    #[inline(always)]
+    pub fn store(self, s: &mut [f32]) {
+        s[..4].copy_from_slice(&self.0);
+    }
+    /// Lane-wise maximum with wasm's `pmax` semantics: `o` if `self < o`, else `self`.
+    #[inline(always)]
+    pub fn max(self, o: Self) -> Self {
+        F32x4(std::array::from_fn(|i| {
+            if self.0[i] < o.0[i] {
+                o.0[i]
+            } else {
+                self.0[i]
+            }
+        }))
+    }
+    /// The lanes as an array.
+    #[inline(always)]
+    pub fn to_array(self) -> [f32; 4] {
+        self.0
+    }
+}
+
+/// Lane-wise arithmetic operators, one per target.
+macro_rules! lane_op {
+    ($trait:ident, $method:ident, $wasm:ident, $op:tt) => {
+        impl core::ops::$trait for F32x4 {
+            type Output = F32x4;
+            #[cfg(target_arch = "wasm32")]
+            #[inline(always)]
+            fn $method(self, o: Self) -> Self {
+                F32x4($wasm(self.0, o.0))
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            #[inline(always)]
+            fn $method(self, o: Self) -> Self {
+                F32x4(std::array::from_fn(|i| self.0[i] $op o.0[i]))
+            }
+        }
+    };
+}
+lane_op!(Add, add, f32x4_add, +);
+lane_op!(Sub, sub, f32x4_sub, -);
+lane_op!(Mul, mul, f32x4_mul, *);
+
+impl F32x4 {
+    /// `self + a * b` as a separate multiply then add (never fused, for determinism).
+    #[inline(always)]
+    pub fn mul_add(self, a: Self, b: Self) -> Self {
+        self + a * b
+    }
+    /// Horizontal sum in the fixed order `(l0 + l1) + (l2 + l3)`.
+    #[inline(always)]
+    pub fn sum(self) -> f32 {
+        let a = self.to_array();
+        (a[0] + a[1]) + (a[2] + a[3])
+    }
+}
+
+/// Dot product of two equal-length slices with 4 lanes, then a fixed-order tail.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    let n4 = a.len() / 4 * 4;
+    let mut acc = F32x4::zero();
+    let mut i = 0;
+    while i < n4 {
+        acc = acc.mul_add(F32x4::load(&a[i..]), F32x4::load(&b[i..]));
+        i += 4;
+    }
+    let mut s = acc.sum();
+    for j in n4..a.len() {
+        s += a[j] * b[j];
+    }
+    s
+}
+
+/// `y += alpha * x` over equal-length slices.
+pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+    assert_eq!(x.len(), y.len());
+    let n4 = x.len() / 4 * 4;
+    let va = F32x4::splat(alpha);
+    let mut i = 0;
+    while i < n4 {
+        F32x4::load(&y[i..])
+            .mul_add(va, F32x4::load(&x[i..]))
+            .store(&mut y[i..]);
+        i += 4;
+    }
+    for j in n4..x.len() {
+        y[j] += alpha * x[j];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::both_targets_test! {
+        fn lane_ops_match_scalar() {
+            let a = [1.5f32, -2.0, 3.25, f32::MIN_POSITIVE];
+            let b = [0.1f32, 4.0, -3.25, 2.0];
+            let (va, vb) = (F32x4::load(&a), F32x4::load(&b));
+            for i in 0..4 {
+                assert_eq!((va + vb).to_array()[i], a[i] + b[i]);
+                assert_eq!((va * vb).to_array()[i], a[i] * b[i]);
+                assert_eq!((va - vb).to_array()[i], a[i] - b[i]);
+                assert_eq!(va.max(vb).to_array()[i], a[i].max(b[i]));
+            }
+            assert_eq!(va.sum(), (a[0] + a[1]) + (a[2] + a[3]));
+        }
+    }
+
+    crate::both_targets_test! {
+        fn dot_and_axpy_handle_tails() {
+            for n in 0..11 {
+                let a: Vec<f32> = (0..n).map(|i| i as f32 * 0.5 - 1.0).collect();
+                let b: Vec<f32> = (0..n).map(|i| 2.0 - i as f32).collect();
+                let exact: f64 = a.iter().zip(&b).map(|(x, y)| *x as f64 * *y as f64).sum();
+                assert!((dot(&a, &b) as f64 - exact).abs() < 1e-4);
+                let mut y = b.clone();
+                axpy(2.0, &a, &mut y);
+                for i in 0..n {
+                    assert_eq!(y[i], b[i] + 2.0 * a[i]);
+                }
+            }
+        }
+    }
+}

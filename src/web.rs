@@ -1,0 +1,138 @@
+//! The wasm-bindgen boundary: plain data in, plain data out, no logic here.
+
+use crate::data::{assets, Dataset as CoreDataset};
+use crate::labs::cnn::CnnLab;
+use crate::labs::LABS;
+use crate::link;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Installs the panic hook so a Rust panic reaches the console with its message.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Every lab and its parameter table.
+#[wasm_bindgen]
+pub fn labs_schema() -> Result<JsValue, JsError> {
+    to_js(&LABS)
+}
+
+/// Parses a link; never throws (problems are listed in `errors`).
+#[wasm_bindgen]
+pub fn parse_link(hash: &str) -> Result<JsValue, JsError> {
+    to_js(&link::parse(hash))
+}
+
+/// The bundled data files.
+#[wasm_bindgen]
+pub fn asset_manifest() -> Result<JsValue, JsError> {
+    to_js(assets::manifest())
+}
+
+/// A decoded dataset.
+#[wasm_bindgen]
+pub struct Dataset(Rc<CoreDataset>);
+
+#[wasm_bindgen]
+impl Dataset {
+    /// Checks and decodes the four files of dataset `name`.
+    pub fn decode(
+        name: &str,
+        train_images: &[u8],
+        train_labels: &[u8],
+        test_images: &[u8],
+        test_labels: &[u8],
+    ) -> Result<Dataset, JsError> {
+        CoreDataset::decode(name, train_images, train_labels, test_images, test_labels)
+            .map(|d| Dataset(Rc::new(d)))
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// The dataset's manifest name.
+    pub fn name(&self) -> String {
+        self.0.name.clone()
+    }
+
+    /// Image `i` of `split` ("train" or "test") as RGBA bytes.
+    pub fn image_rgba(&self, split: &str, i: usize) -> Result<js_sys::Uint8ClampedArray, JsError> {
+        let px = self
+            .0
+            .image_rgba(split == "test", i)
+            .ok_or_else(|| JsError::new(&format!("no {split} image {i}")))?;
+        Ok(js_sys::Uint8ClampedArray::from(&px[..]))
+    }
+
+    /// Number of images in `split`.
+    pub fn len(&self, split: &str) -> usize {
+        if split == "test" {
+            self.0.test.len()
+        } else {
+            self.0.train.len()
+        }
+    }
+}
+
+/// A running lab.
+#[wasm_bindgen]
+pub struct Lab(CnnLab);
+
+#[wasm_bindgen]
+impl Lab {
+    /// Builds the lab a link names, on `data`; rejects a link with errors.
+    #[wasm_bindgen(constructor)]
+    pub fn new(link_text: &str, data: &Dataset) -> Result<Lab, JsError> {
+        let parsed = link::parse_strict(link_text).map_err(|e| JsError::new(&e))?;
+        CnnLab::new(parsed.config, data.0.clone())
+            .map(Lab)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// Runs up to `max_batches` steps and returns a snapshot.
+    pub fn step(&mut self, max_batches: usize) -> Result<JsValue, JsError> {
+        to_js(&self.0.step(max_batches))
+    }
+
+    /// Class probabilities for a 28×28 image of bytes.
+    pub fn predict(&mut self, pixels: &[u8]) -> Result<Vec<f32>, JsError> {
+        self.0.predict(pixels).map_err(|e| JsError::new(&e))
+    }
+
+    /// Predictions for the first `n` test images.
+    pub fn gallery(&mut self, n: usize) -> Result<JsValue, JsError> {
+        to_js(&self.0.gallery(n))
+    }
+
+    /// The first-layer filters as `{width, height, rgba}`.
+    pub fn filters_rgba(&self) -> Result<JsValue, JsError> {
+        let (width, height, rgba) = self.0.filters_rgba();
+        let o = js_sys::Object::new();
+        js_sys::Reflect::set(&o, &"width".into(), &width.into())
+            .map_err(|_| JsError::new("filters"))?;
+        js_sys::Reflect::set(&o, &"height".into(), &height.into())
+            .map_err(|_| JsError::new("filters"))?;
+        js_sys::Reflect::set(
+            &o,
+            &"rgba".into(),
+            &js_sys::Uint8ClampedArray::from(&rgba[..]),
+        )
+        .map_err(|_| JsError::new("filters"))?;
+        Ok(o.into())
+    }
+
+    /// SHA-256 of the weights (see `Sequential::weights_sha256`).
+    pub fn weights_sha256(&self) -> String {
+        self.0.model().weights_sha256()
+    }
+
+    /// Trainable parameter count.
+    pub fn param_count(&self) -> usize {
+        self.0.model().param_count()
+    }
+}
