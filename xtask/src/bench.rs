@@ -1,0 +1,120 @@
+//! `cargo xtask bench`: CNN training throughput natively and as wasm in headless Chromium,
+//! printed as one table and written to `target/bench.json`.
+//!
+//! Each runtime reports one JSON object per workload:
+//! `{"workload", "runtime", "median", "min", "max", "unit"}`. The browser side is
+//! `bench/run.mjs`, which opens one page per entry of its `PAGES` list; peers such as
+//! TensorFlow.js are added there as new pages (with their npm packages in `bench/package.json`).
+
+use crate::tools;
+use crate::{build, root, serve};
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+use std::process::Command;
+
+/// Parses every JSON-object line of a tool's stdout.
+fn json_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .filter(|l| l.trim_start().starts_with('{'))
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+fn native(cli: &std::path::Path) -> Result<Vec<Value>> {
+    println!("xtask: native: {} bench cnn --repeats 5", cli.display());
+    let out = Command::new(cli)
+        .args(["bench", "cnn", "--repeats", "5"])
+        .current_dir(root())
+        .output()
+        .context("running the native CLI")?;
+    if !out.status.success() {
+        bail!(
+            "native bench failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut rows = json_lines(&out.stdout);
+    for r in &mut rows {
+        r.as_object_mut()
+            .map(|o| o.entry("runtime").or_insert("native".into()));
+    }
+    Ok(rows)
+}
+
+fn browser() -> Result<Vec<Value>> {
+    let bench = root().join("bench");
+    tools::ensure_npm_package(&bench)?;
+    let server = serve::start(0)?;
+    println!("xtask: wasm: node bench/run.mjs against {}", server.url());
+    let out = Command::new("node")
+        .arg(bench.join("run.mjs"))
+        .current_dir(root())
+        .env("MLPAD_URL", server.url())
+        .env("CHROMIUM", tools::CHROMIUM)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("running node bench/run.mjs")?;
+    if !out.status.success() {
+        bail!("browser bench failed (see its messages above)");
+    }
+    Ok(json_lines(&out.stdout))
+}
+
+fn num(v: &Value, key: &str) -> f64 {
+    v[key].as_f64().unwrap_or(f64::NAN)
+}
+
+/// `cargo xtask bench`.
+pub fn run_all() -> Result<()> {
+    tools::ensure_wasm_tools()?;
+    tools::ensure_chromium()?;
+    tools::ensure_npm_package(&root().join("tests/e2e"))?;
+    build::wasm()?;
+    let cli = build::cli()?;
+    let mut rows = native(&cli)?;
+    rows.extend(browser()?);
+    if rows.is_empty() {
+        bail!("no benchmark results");
+    }
+    println!(
+        "\n{:<16} {:<28} {:>10} {:>10} {:>10} {:>10}",
+        "workload", "runtime", "median", "min", "max", "vs native"
+    );
+    let natives: Vec<(String, f64)> = rows
+        .iter()
+        .filter(|r| r["runtime"] == "native")
+        .map(|r| {
+            (
+                r["workload"].as_str().unwrap_or("?").to_string(),
+                num(r, "median"),
+            )
+        })
+        .collect();
+    for r in &mut rows {
+        let workload = r["workload"].as_str().unwrap_or("?").to_string();
+        let base = natives
+            .iter()
+            .find(|(w, _)| *w == workload)
+            .map(|(_, m)| *m);
+        let ratio = base.map(|b| num(r, "median") / b).filter(|x| x.is_finite());
+        r["ratio_vs_native"] = serde_json::json!(ratio);
+        println!(
+            "{:<16} {:<28} {:>10.1} {:>10.1} {:>10.1} {:>10}",
+            workload,
+            r["runtime"].as_str().unwrap_or("?"),
+            num(r, "median"),
+            num(r, "min"),
+            num(r, "max"),
+            ratio.map_or("-".to_string(), |x| format!("{x:.2}x")),
+        );
+    }
+    let path = root().join("target/bench.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&rows)? + "\n")?;
+    println!(
+        "(images/s, higher is better; written to {})",
+        path.display()
+    );
+    Ok(())
+}
