@@ -66,6 +66,44 @@ fn num(v: &Value, key: &str) -> f64 {
     v[key].as_f64().unwrap_or(f64::NAN)
 }
 
+/// Adds `ratio_vs_native` (median over the native median of the same workload) to each row
+/// and renders the table.
+fn table(rows: &mut [Value]) -> String {
+    let natives: Vec<(String, f64)> = rows
+        .iter()
+        .filter(|r| r["runtime"] == "native")
+        .map(|r| {
+            (
+                r["workload"].as_str().unwrap_or("?").to_string(),
+                num(r, "median"),
+            )
+        })
+        .collect();
+    let mut out = format!(
+        "{:<16} {:<28} {:>10} {:>10} {:>10} {:>10}\n",
+        "workload", "runtime", "median", "min", "max", "vs native"
+    );
+    for r in rows.iter_mut() {
+        let workload = r["workload"].as_str().unwrap_or("?").to_string();
+        let base = natives
+            .iter()
+            .find(|(w, _)| *w == workload)
+            .map(|(_, m)| *m);
+        let ratio = base.map(|b| num(r, "median") / b).filter(|x| x.is_finite());
+        r["ratio_vs_native"] = serde_json::json!(ratio);
+        out += &format!(
+            "{:<16} {:<28} {:>10.1} {:>10.1} {:>10.1} {:>10}\n",
+            workload,
+            r["runtime"].as_str().unwrap_or("?"),
+            num(r, "median"),
+            num(r, "min"),
+            num(r, "max"),
+            ratio.map_or("-".to_string(), |x| format!("{x:.2}x")),
+        );
+    }
+    out
+}
+
 /// `cargo xtask bench`.
 pub fn run_all() -> Result<()> {
     tools::ensure_wasm_tools()?;
@@ -78,38 +116,7 @@ pub fn run_all() -> Result<()> {
     if rows.is_empty() {
         bail!("no benchmark results");
     }
-    println!(
-        "\n{:<16} {:<28} {:>10} {:>10} {:>10} {:>10}",
-        "workload", "runtime", "median", "min", "max", "vs native"
-    );
-    let natives: Vec<(String, f64)> = rows
-        .iter()
-        .filter(|r| r["runtime"] == "native")
-        .map(|r| {
-            (
-                r["workload"].as_str().unwrap_or("?").to_string(),
-                num(r, "median"),
-            )
-        })
-        .collect();
-    for r in &mut rows {
-        let workload = r["workload"].as_str().unwrap_or("?").to_string();
-        let base = natives
-            .iter()
-            .find(|(w, _)| *w == workload)
-            .map(|(_, m)| *m);
-        let ratio = base.map(|b| num(r, "median") / b).filter(|x| x.is_finite());
-        r["ratio_vs_native"] = serde_json::json!(ratio);
-        println!(
-            "{:<16} {:<28} {:>10.1} {:>10.1} {:>10.1} {:>10}",
-            workload,
-            r["runtime"].as_str().unwrap_or("?"),
-            num(r, "median"),
-            num(r, "min"),
-            num(r, "max"),
-            ratio.map_or("-".to_string(), |x| format!("{x:.2}x")),
-        );
-    }
+    print!("\n{}", table(&mut rows));
     let path = root().join("target/bench.json");
     std::fs::write(&path, serde_json::to_string_pretty(&rows)? + "\n")?;
     println!(
@@ -117,4 +124,24 @@ pub fn run_all() -> Result<()> {
         path.display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_are_against_the_same_workload_natively() {
+        let lines = br#"noise
+{"workload":"cnn_train_b32","runtime":"native","median":1000,"min":900,"max":1100,"unit":"images/s"}
+{"workload":"cnn_train_b32","runtime":"wasm (Chromium 1)","median":500,"min":400,"max":600,"unit":"images/s"}
+{"workload":"other","runtime":"wasm","median":1,"min":1,"max":1,"unit":"images/s"}"#;
+        let mut rows = json_lines(lines);
+        assert_eq!(rows.len(), 3);
+        let t = table(&mut rows);
+        assert_eq!(rows[0]["ratio_vs_native"], 1.0);
+        assert_eq!(rows[1]["ratio_vs_native"], 0.5);
+        assert!(rows[2]["ratio_vs_native"].is_null());
+        assert!(t.contains("0.50x") && t.lines().count() == 4, "{t}");
+    }
 }

