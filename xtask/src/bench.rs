@@ -108,7 +108,6 @@ fn table(rows: &mut [Value]) -> String {
 pub fn run_all() -> Result<()> {
     tools::ensure_wasm_tools()?;
     tools::ensure_chromium()?;
-    tools::ensure_npm_package(&root().join("tests/e2e"))?;
     build::wasm()?;
     let cli = build::cli()?;
     let mut rows = native(&cli)?;

@@ -3,7 +3,7 @@
 
 use crate::tools::{self, cargo, run};
 use crate::{build, root, serve};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
@@ -40,6 +40,63 @@ impl Steps {
     }
 }
 
+/// Test counts gathered from the runners' summary lines.
+#[derive(Default, Debug, PartialEq)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    skipped: u64,
+}
+
+impl Counts {
+    /// Adds one output line if it is a summary line of `cargo test` / wasm-bindgen-test-runner
+    /// (`test result: ok. 3 passed; 0 failed; 1 ignored; ...`) or node's TAP reporter (`# pass 3`).
+    fn add_line(&mut self, line: &str) {
+        let num = |s: &str| s.trim().parse::<u64>().ok();
+        if let Some(rest) = line.trim().strip_prefix("test result: ") {
+            for part in rest.split(';') {
+                let words: Vec<&str> = part.split_whitespace().collect();
+                let n = words.iter().rev().nth(1).and_then(|w| num(w));
+                match (n, words.last()) {
+                    (Some(n), Some(&"passed")) => self.passed += n,
+                    (Some(n), Some(&"failed")) => self.failed += n,
+                    (Some(n), Some(&"ignored")) => self.skipped += n,
+                    _ => {}
+                }
+            }
+        } else if let Some(rest) = line.trim().strip_prefix("# ") {
+            let (key, value) = rest.split_once(' ').unwrap_or((rest, ""));
+            match (key, num(value)) {
+                ("pass", Some(n)) => self.passed += n,
+                ("fail", Some(n)) => self.failed += n,
+                ("skipped" | "todo", Some(n)) => self.skipped += n,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Runs a test command, echoing its stdout line by line while counting its results.
+fn run_counted(cmd: &mut Command, counts: &mut Counts) -> Result<()> {
+    use std::io::BufRead;
+    let shown = format!("{cmd:?}");
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start {shown}"))?;
+    let stdout = child.stdout.take().expect("piped");
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        counts.add_line(&line);
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
 /// Test files in `dir` that `node --test` would pick up by name.
 fn node_test_files(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
@@ -68,6 +125,7 @@ pub fn run_all() -> Result<()> {
         times: Vec::new(),
         started: Instant::now(),
     };
+    let mut counts = Counts::default();
     let e2e = root().join("tests/e2e");
     steps.run(
         "tools (wasm32 target, wasm-bindgen-cli, Chromium, npm packages)",
@@ -103,23 +161,29 @@ pub fn run_all() -> Result<()> {
         ]))
     })?;
     steps.run("native tests (cargo test --workspace --release)", || {
-        run(&mut cargo(&["test", "--workspace", "--release"]))
+        run_counted(
+            &mut cargo(&["test", "--workspace", "--release"]),
+            &mut counts,
+        )
     })?;
     steps.run("wasm tests (wasm-bindgen-test-runner under Node)", || {
-        run(cargo(&[
-            "test",
-            "-p",
-            "mlpad",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--lib",
-            "--tests",
-        ])
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            tools::tool("wasm-bindgen-test-runner"),
-        ))
+        run_counted(
+            cargo(&[
+                "test",
+                "-p",
+                "mlpad",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--lib",
+                "--tests",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                tools::tool("wasm-bindgen-test-runner"),
+            ),
+            &mut counts,
+        )
     })?;
     let mut cli = PathBuf::new();
     steps.run("build the wasm pkg and the native CLI", || {
@@ -138,17 +202,55 @@ pub fn run_all() -> Result<()> {
         }
         let server = serve::start(0)?;
         println!("xtask: serving the repo at {}", server.url());
-        run(Command::new("node")
-            .args(["--test", "--test-concurrency=1"])
-            .args(&files)
-            .current_dir(root())
-            .env("MLPAD_URL", server.url())
-            .env("MLPAD_CLI", &cli)
-            .env("CHROMIUM", tools::CHROMIUM)
-            .env("MLPAD_SCREENSHOTS", root().join("target/screenshots"))
-            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+        run_counted(
+            Command::new("node")
+                .args(["--test", "--test-concurrency=1"])
+                .args(&files)
+                .current_dir(root())
+                .env("MLPAD_URL", server.url())
+                .env("MLPAD_CLI", &cli)
+                .env("CHROMIUM", tools::CHROMIUM)
+                .env("MLPAD_SCREENSHOTS", root().join("target/screenshots"))
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+            &mut counts,
+        )
     })?;
     steps.report();
     println!("\nxtask test: all steps passed");
+    // The plain closing line CI reads: every test run by cargo, wasm-bindgen and node.
+    println!(
+        "total: {} passed, {} failed, {} skipped",
+        counts.passed, counts.failed, counts.skipped
+    );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_cargo_and_node_summaries() {
+        let mut c = Counts::default();
+        for line in [
+            "test result: ok. 12 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 1.2s",
+            "test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out",
+            "# tests 5",
+            "# pass 4",
+            "# fail 1",
+            "# skipped 1",
+            "ok 1 - loads # SKIP",
+            "running 12 tests",
+        ] {
+            c.add_line(line);
+        }
+        assert_eq!(
+            c,
+            Counts {
+                passed: 16,
+                failed: 1,
+                skipped: 3
+            }
+        );
+    }
 }
