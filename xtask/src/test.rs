@@ -68,7 +68,7 @@ impl Counts {
             let (key, value) = rest.split_once(' ').unwrap_or((rest, ""));
             match (key, num(value)) {
                 ("pass", Some(n)) => self.passed += n,
-                ("fail", Some(n)) => self.failed += n,
+                ("fail" | "cancelled", Some(n)) => self.failed += n,
                 ("skipped" | "todo", Some(n)) => self.skipped += n,
                 _ => {}
             }
