@@ -97,24 +97,34 @@ fn run_counted(cmd: &mut Command, counts: &mut Counts) -> Result<()> {
     Ok(())
 }
 
-/// Test files in `dir` that `node --test` would pick up by name.
+/// Whether node's test runner treats a file name as a test file.
+fn is_node_test_file(name: &str) -> bool {
+    let stem = [".mjs", ".cjs", ".js"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext));
+    stem.is_some_and(|stem| {
+        stem.ends_with(".test")
+            || stem.ends_with("-test")
+            || stem.ends_with("_test")
+            || stem.starts_with("test-")
+            || stem == "test"
+    })
+}
+
+/// Test files under `dir` (recursively, skipping node_modules), sorted.
 fn node_test_files(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let stem = name
-                .trim_end_matches(".mjs")
-                .trim_end_matches(".js")
-                .trim_end_matches(".cjs");
-            stem != name
-                && (stem.ends_with(".test")
-                    || stem.ends_with("-test")
-                    || stem.ends_with("_test")
-                    || stem.starts_with("test-")
-                    || stem == "test")
-        })
-        .collect();
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if name != "node_modules" && !name.starts_with('.') {
+                files.extend(node_test_files(&path)?);
+            }
+        } else if is_node_test_file(name) {
+            files.push(path);
+        }
+    }
     files.sort();
     Ok(files)
 }
@@ -252,5 +262,26 @@ mod tests {
                 skipped: 3
             }
         );
+    }
+
+    #[test]
+    fn picks_node_test_files_by_name() {
+        for yes in [
+            "page.test.mjs",
+            "a-test.js",
+            "b_test.cjs",
+            "test-x.mjs",
+            "test.js",
+        ] {
+            assert!(is_node_test_file(yes), "{yes}");
+        }
+        for no in [
+            "helpers.mjs",
+            "page.test.mjs.map",
+            "package.json",
+            "testing.mjs",
+        ] {
+            assert!(!is_node_test_file(no), "{no}");
+        }
     }
 }
