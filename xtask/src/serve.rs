@@ -160,7 +160,8 @@ pub fn start(port: u16) -> Result<Server> {
 /// `cargo xtask serve`: serves until interrupted.
 pub fn serve_forever(port: u16) -> Result<()> {
     let server = start(port)?;
-    println!("mlpad: serving {}  (Ctrl+C to stop)", server.url());
+    println!("mlpad: serving {}", server.url());
+    println!("(serving the repo root; Ctrl+C to stop)");
     loop {
         std::thread::park();
     }
