@@ -21,6 +21,7 @@ fn json_lines(stdout: &[u8]) -> Vec<Value> {
         .collect()
 }
 
+/// Runs the native CLI's benchmark.
 fn native(cli: &std::path::Path) -> Result<Vec<Value>> {
     println!("xtask: native: {} bench cnn --repeats 5", cli.display());
     let out = Command::new(cli)
@@ -36,12 +37,14 @@ fn native(cli: &std::path::Path) -> Result<Vec<Value>> {
     }
     let mut rows = json_lines(&out.stdout);
     for r in &mut rows {
-        r.as_object_mut()
-            .map(|o| o.entry("runtime").or_insert("native".into()));
+        if let Some(o) = r.as_object_mut() {
+            o.entry("runtime").or_insert_with(|| "native".into());
+        }
     }
     Ok(rows)
 }
 
+/// Runs bench/run.mjs (headless Chromium) against a fresh static server.
 fn browser() -> Result<Vec<Value>> {
     let bench = root().join("bench");
     tools::ensure_npm_package(&bench)?;
