@@ -93,22 +93,39 @@ fn pack_b(n: usize, k: usize, b: Mat, out: &mut [f32]) {
     for (jp, panel) in out.chunks_exact_mut(k * NR).enumerate() {
         let j0 = jp * NR;
         let cols = NR.min(n - j0);
-        for p in 0..k {
-            let dst = &mut panel[p * NR..p * NR + NR];
-            if b.cs == 1 {
+        if b.cs == 1 {
+            for p in 0..k {
                 let src = p * b.rs + j0;
-                dst[..cols].copy_from_slice(&b.data[src..src + cols]);
-            } else {
-                for (j, d) in dst[..cols].iter_mut().enumerate() {
-                    *d = b.at(p, j0 + j);
+                panel[p * NR..p * NR + cols].copy_from_slice(&b.data[src..src + cols]);
+                panel[p * NR + cols..(p + 1) * NR].fill(0.0);
+            }
+        } else {
+            // Column-major source (a transposed operand): walk each column contiguously.
+            for j in 0..NR {
+                if j < cols {
+                    let col = (j0 + j) * b.cs;
+                    for p in 0..k {
+                        panel[p * NR + j] = b.data[col + p * b.rs];
+                    }
+                } else {
+                    for p in 0..k {
+                        panel[p * NR + j] = 0.0;
+                    }
                 }
             }
-            dst[cols..].fill(0.0);
         }
     }
 }
 
 fn pack_a(i0: usize, rows: usize, k: usize, a: Mat, out: &mut [f32]) {
+    if a.rs == 1 && rows == MR {
+        // Column-major source (a transposed operand): each k step is 4 contiguous floats.
+        for p in 0..k {
+            let src = i0 + p * a.cs;
+            out[p * MR..p * MR + MR].copy_from_slice(&a.data[src..src + MR]);
+        }
+        return;
+    }
     for r in 0..MR {
         if r < rows {
             let base = (i0 + r) * a.rs;

@@ -48,21 +48,27 @@ impl Layer for MaxPooling2D {
             for i in 0..oh {
                 for j in 0..ow {
                     let out = ((b * oh + i) * ow + j) * c;
-                    for ch in 0..c {
-                        let mut best = usize::MAX;
-                        let mut best_v = f32::NEG_INFINITY;
-                        for di in 0..p {
-                            for dj in 0..p {
-                                let idx = ((b * h + i * p + di) * w + j * p + dj) * c + ch;
-                                // NaN wins too, so divergence propagates to the loss.
-                                if best == usize::MAX || x[idx] > best_v || x[idx].is_nan() {
-                                    best = idx;
-                                    best_v = x[idx];
+                    let corner = ((b * h + i * p) * w + j * p) * c;
+                    // Seed each channel with the window's first pixel, then scan the rest.
+                    y[out..out + c].copy_from_slice(&x[corner..corner + c]);
+                    for (ch, a) in self.argmax[out..out + c].iter_mut().enumerate() {
+                        *a = (corner + ch) as u32;
+                    }
+                    for di in 0..p {
+                        for dj in 0..p {
+                            if di == 0 && dj == 0 {
+                                continue;
+                            }
+                            let row = corner + (di * w + dj) * c;
+                            for ch in 0..c {
+                                let v = x[row + ch];
+                                // `!(v <= best)` also lets a NaN win, so divergence reaches the loss.
+                                if !(v <= y[out + ch]) && !y[out + ch].is_nan() {
+                                    y[out + ch] = v;
+                                    self.argmax[out + ch] = (row + ch) as u32;
                                 }
                             }
                         }
-                        y[out + ch] = best_v;
-                        self.argmax[out + ch] = best as u32;
                     }
                 }
             }
