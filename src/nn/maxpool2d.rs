@@ -62,8 +62,9 @@ impl Layer for MaxPooling2D {
                             let row = corner + (di * w + dj) * c;
                             for ch in 0..c {
                                 let v = x[row + ch];
-                                // `!(v <= best)` also lets a NaN win, so divergence reaches the loss.
-                                if !(v <= y[out + ch]) && !y[out + ch].is_nan() {
+                                let best = y[out + ch];
+                                // A NaN wins too (and then stays), so divergence reaches the loss.
+                                if (v > best || v.is_nan()) && !best.is_nan() {
                                     y[out + ch] = v;
                                     self.argmax[out + ch] = (row + ch) as u32;
                                 }
