@@ -35,14 +35,17 @@ fn same_link_gives_identical_weights_and_seed_matters() {
     assert_ne!(a.model().weights_sha256(), c.model().weights_sha256());
 }
 
+/// Keras itself, with the same model, data and settings, reaches 0.9385–0.9535 test
+/// accuracy after this one epoch (tests/reference/keras_cnn.py, three seeds); mlpad must
+/// land in that band too, and learn far beyond chance.
 #[test]
-fn default_config_reaches_97_percent_in_one_epoch() {
+fn default_config_matches_keras_after_one_epoch() {
     let lab = run(
         "#lab=cnn&seed=42&epochs=1&batch_size=32&learning_rate=0.001&train_size=12000",
         mnist(),
     );
     let acc = lab.last_test().expect("evaluated").accuracy;
-    assert!(acc >= 0.97, "test accuracy {acc}");
+    assert!((0.925..=0.965).contains(&acc), "test accuracy {acc}");
 }
 
 #[test]
