@@ -1,0 +1,339 @@
+// The page: renders controls from the core's schema, keeps the link in the address bar,
+// talks to the worker and draws what it reports. No defaults or ranges live here.
+import { t as translate, initialLang, saveLang } from './i18n.js';
+import { LineChart } from './chart.js';
+import { DrawPad, drawGallery, drawPixels } from './draw.js';
+
+const $ = (id) => document.getElementById(id);
+const PLANNED = ['metrics', 'regularization', 'augmentation', 'gradients', 'transfer', 'knn', 'gan'];
+const COLORS = { train: '#2563eb', test: '#ea580c' };
+
+const state = {
+  lang: initialLang(),
+  schema: null,
+  lab: null, // the lab spec being shown
+  config: null, // checked values from the core
+  canonical: '',
+  phase: 'idle', // idle | loading | training | paused | done
+  classes: [],
+  history: { loss: [], acc: [], test: [] },
+  totalSteps: 1,
+  errors: [],
+};
+const tr = (key, vars) => translate(state.lang, key, vars);
+
+if (new URLSearchParams(location.search).get('embed') === '1') document.body.classList.add('embed');
+
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const lossChart = new LineChart($('chart-loss'));
+const accChart = new LineChart($('chart-acc'), { yMin: 0, yMax: 1, percent: true });
+const pad = new DrawPad($('pad'), (pixels) => {
+  if (state.phase === 'done' || state.phase === 'paused' || state.phase === 'training') worker.postMessage({ type: 'predict', pixels });
+});
+
+// ---------- language and static text ----------
+function applyLang() {
+  document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = tr(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', tr(el.dataset.i18nLabel));
+  for (const b of document.querySelectorAll('.lang button')) b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
+  renderNav();
+  if (state.lab) renderControls();
+  if (state.errors.length) showErrors(state.errors);
+  renderPhase();
+  renderProbs(null);
+  drawCharts();
+}
+for (const b of document.querySelectorAll('.lang button')) {
+  b.addEventListener('click', () => { state.lang = b.dataset.lang; saveLang(state.lang); applyLang(); });
+}
+
+function renderNav() {
+  const nav = $('labs');
+  nav.textContent = '';
+  const ids = state.schema ? state.schema.map((l) => l.id) : ['cnn'];
+  for (const id of ids) {
+    const a = document.createElement('a');
+    a.href = `#lab=${id}`;
+    a.textContent = tr(`lab.${id}`);
+    if (state.lab?.id === id) a.setAttribute('aria-current', 'page');
+    nav.append(a);
+  }
+  for (const id of PLANNED) {
+    const s = document.createElement('span');
+    s.className = 'soon';
+    s.title = tr('soon');
+    s.textContent = tr(`lab.${id}`);
+    s.setAttribute('aria-disabled', 'true');
+    nav.append(s);
+  }
+}
+
+// ---------- controls from the schema ----------
+function renderControls() {
+  const form = $('controls');
+  form.textContent = '';
+  for (const p of state.lab.params) {
+    const row = document.createElement('div');
+    row.className = 'field';
+    const id = `param-${p.name}`;
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.innerHTML = `<code>${p.name}</code>`;
+    let input;
+    if (p.kind === 'choice') {
+      input = document.createElement('select');
+      for (const c of p.choices) {
+        const o = document.createElement('option');
+        o.value = c;
+        o.textContent = c;
+        input.append(o);
+      }
+    } else {
+      input = document.createElement('input');
+      input.type = 'number';
+      input.inputMode = p.kind === 'int' ? 'numeric' : 'decimal';
+      input.min = String(p.min);
+      input.max = String(p.max);
+      input.step = p.kind === 'int' ? '1' : 'any';
+    }
+    input.id = id;
+    input.name = p.name;
+    input.value = String(state.config.values[p.name]);
+    const help = document.createElement('small');
+    help.id = `${id}-help`;
+    const range = p.kind === 'choice' ? p.choices.join(' / ') : `${p.min} – ${p.max}`;
+    help.textContent = `${p.help[state.lang] ?? p.help.en} (${range})`;
+    input.setAttribute('aria-describedby', help.id);
+    input.addEventListener('change', onControlChange);
+    row.append(label, input, help);
+    form.append(row);
+  }
+}
+
+function linkFromControls() {
+  const parts = [`lab=${state.lab.id}`];
+  for (const el of $('controls').elements) if (el.name) parts.push(`${el.name}=${encodeURIComponent(el.value.trim())}`);
+  return parts.join('&');
+}
+
+function onControlChange() {
+  worker.postMessage({ type: 'parse', hash: linkFromControls(), from: 'controls' });
+}
+
+// ---------- alerts ----------
+function showErrors(errors) {
+  const body = $('alert-body');
+  body.textContent = '';
+  const p = document.createElement('p');
+  p.textContent = tr('link_errors');
+  const ul = document.createElement('ul');
+  for (const e of errors) {
+    const li = document.createElement('li');
+    li.textContent = e.message;
+    li.dataset.key = e.key;
+    ul.append(li);
+  }
+  body.append(p, ul);
+  $('alert').hidden = false;
+}
+function showMessage(text) {
+  $('alert-body').textContent = text;
+  $('alert').hidden = false;
+}
+$('alert-close').addEventListener('click', () => { $('alert').hidden = true; state.errors = []; });
+
+// ---------- progress, buttons, facts ----------
+function fmtTime(s) {
+  if (!Number.isFinite(s)) return '–';
+  if (s < 60) return `${Math.ceil(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+function renderPhase() {
+  const p = state.phase;
+  $('train').disabled = p === 'loading' || p === 'training';
+  $('pause').disabled = !(p === 'training' || p === 'paused');
+  $('pause').textContent = tr(p === 'paused' ? 'resume' : 'pause');
+  $('reset').disabled = p === 'idle';
+  const labels = { idle: 'idle', loading: 'loading_data', training: 'training', paused: 'paused', done: 'done' };
+  if (p !== 'loading') $('progress-label').textContent = tr(labels[p]);
+  $('pad').classList.toggle('locked', p === 'idle' || p === 'loading');
+}
+
+function setPhase(p) {
+  state.phase = p;
+  renderPhase();
+}
+
+$('train').addEventListener('click', () => {
+  resetView();
+  setPhase('loading');
+  worker.postMessage({ type: 'start', link: state.canonical });
+});
+$('pause').addEventListener('click', () => {
+  if (state.phase === 'training') { worker.postMessage({ type: 'pause' }); setPhase('paused'); }
+  else if (state.phase === 'paused') { worker.postMessage({ type: 'resume' }); setPhase('training'); }
+});
+$('reset').addEventListener('click', () => {
+  worker.postMessage({ type: 'reset' });
+  resetView();
+  setPhase('idle');
+});
+$('clear-pad').addEventListener('click', () => { pad.clear(); renderProbs(null); });
+$('copy-link').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText(location.href);
+    $('status').textContent = tr('copied');
+  } catch {
+    $('status').textContent = tr('copy_failed');
+  }
+});
+
+function resetView() {
+  state.history = { loss: [], acc: [], test: [] };
+  state.ema = null;
+  $('progress').value = 0;
+  $('progress-pct').textContent = '';
+  $('progress-text').textContent = '';
+  $('status').textContent = '';
+  $('test-accuracy').textContent = '–';
+  $('weights-sha256').textContent = '–';
+  $('weights-sha256').title = '';
+  $('gallery').textContent = '';
+  const f = $('filters');
+  f.getContext('2d').clearRect(0, 0, f.width, f.height);
+  renderProbs(null);
+  drawCharts();
+}
+
+// ---------- charts ----------
+function drawCharts() {
+  const h = state.history;
+  const ema = (pts, a = 0.05) => {
+    let m = null;
+    return pts.map(([x, y]) => { m = m === null ? y : m + a * (y - m); return [x, m]; });
+  };
+  const raw = h.loss.filter(([, y]) => Number.isFinite(y));
+  lossChart.setSeries([
+    { label: tr('train_series'), color: COLORS.train, points: ema(raw), raw },
+    { label: tr('test_series'), color: COLORS.test, points: h.test.map(([x, , l]) => [x, l]), markers: true },
+  ], state.totalSteps);
+  accChart.setSeries([
+    { label: tr('train_series'), color: COLORS.train, points: ema(h.acc), raw: h.acc },
+    { label: tr('test_series'), color: COLORS.test, points: h.test.map(([x, a]) => [x, a]), markers: true },
+  ], state.totalSteps);
+}
+
+function renderProbs(probs) {
+  const ol = $('probs');
+  ol.textContent = '';
+  if (!probs) {
+    const li = document.createElement('li');
+    li.className = 'hint';
+    li.textContent = state.phase === 'idle' || state.phase === 'loading' ? tr('draw_first') : '';
+    ol.append(li);
+    return;
+  }
+  const best = probs.indexOf(Math.max(...probs));
+  probs.forEach((p, i) => {
+    const li = document.createElement('li');
+    if (i === best) li.className = 'best';
+    li.innerHTML = `<span class="cls"></span><span class="bar"><i style="width:${(p * 100).toFixed(1)}%"></i></span><span class="pct">${(p * 100).toFixed(1)}%</span>`;
+    li.querySelector('.cls').textContent = state.classes[i] ?? String(i);
+    li.dataset.p = String(p);
+    ol.append(li);
+  });
+}
+
+// ---------- worker messages ----------
+worker.onmessage = (ev) => {
+  const m = ev.data;
+  switch (m.type) {
+    case 'ready':
+      state.schema = m.schema;
+      worker.postMessage({ type: 'parse', hash: location.hash, from: 'hash' });
+      break;
+    case 'parsed': {
+      state.lab = state.schema.find((l) => l.id === m.lab);
+      state.config = m.config;
+      state.canonical = m.canonical;
+      const fromControls = m.from === 'controls';
+      if (m.errors.length) { state.errors = m.errors; showErrors(m.errors); }
+      else if (fromControls) { $('alert').hidden = true; state.errors = []; }
+      renderNav();
+      renderControls();
+      history.replaceState(null, '', `#${m.canonical}`);
+      document.title = `mlpad · ${tr(`lab.${m.lab}`)}`;
+      break;
+    }
+    case 'data-progress': {
+      $('progress').value = m.total ? m.loaded / m.total : 0;
+      $('progress-label').textContent = m.decoding ? tr('decoding') : tr('loading_data', { name: m.name });
+      $('progress-pct').textContent = `${(m.loaded / 1e6).toFixed(1)} / ${(m.total / 1e6).toFixed(1)} MB`;
+      break;
+    }
+    case 'started':
+      state.classes = m.classes;
+      $('param-count').textContent = m.param_count.toLocaleString();
+      setPhase('training');
+      renderProbs(null);
+      break;
+    case 'snapshot': {
+      const s = m.snapshot;
+      state.totalSteps = s.total_steps;
+      const first = s.step - s.losses.length;
+      s.losses.forEach((l, i) => state.history.loss.push([first + i + 1, l]));
+      s.accuracies.forEach((a, i) => state.history.acc.push([first + i + 1, a]));
+      if (s.test_accuracy !== null && s.test_accuracy !== undefined) {
+        state.history.test.push([s.step, s.test_accuracy, s.test_loss]);
+        $('test-accuracy').textContent = `${(s.test_accuracy * 100).toFixed(2)}%`;
+        $('test-accuracy').dataset.value = String(s.test_accuracy);
+      }
+      $('progress').value = s.step / s.total_steps;
+      $('progress-pct').textContent = `${Math.floor((100 * s.step) / s.total_steps)}%`;
+      // Remaining images, extrapolated from the images per step so far.
+      const left = s.step ? (s.images_seen * (s.total_steps - s.step)) / s.step / m.images_per_second : NaN;
+      $('progress-text').textContent = [
+        tr('epoch_of', { e: Math.min(s.epoch + (s.done ? 0 : 1), s.epochs), n: s.epochs }),
+        tr('images_per_second', { v: Math.round(m.images_per_second).toLocaleString() }),
+        s.done ? '' : tr('time_left', { t: fmtTime(left) }),
+      ].filter(Boolean).join(' · ');
+      drawCharts();
+      break;
+    }
+    case 'gallery':
+      drawGallery($('gallery'), m.items, m.images, state.classes, tr);
+      break;
+    case 'filters':
+      drawPixels($('filters'), m.width, m.height, m.rgba, 8);
+      break;
+    case 'prediction':
+      renderProbs(m.probs);
+      break;
+    case 'done':
+      $('weights-sha256').textContent = m.weights_sha256;
+      $('weights-sha256').title = m.weights_sha256;
+      setPhase('done');
+      if (m.diverged) { showMessage(`${tr('diverged')} ${m.diverged}`); $('status').textContent = m.diverged; }
+      break;
+    case 'error':
+      showMessage(tr('error', { m: m.message }));
+      if (state.phase === 'loading' || state.phase === 'training') setPhase(state.history.loss.length ? 'paused' : 'idle');
+      break;
+    default:
+      break;
+  }
+};
+worker.onerror = (e) => showMessage(tr('error', { m: e.message || 'worker failed to start' }));
+
+window.addEventListener('hashchange', () => {
+  if (location.hash.slice(1) === state.canonical) return;
+  worker.postMessage({ type: 'reset' });
+  resetView();
+  setPhase('idle');
+  worker.postMessage({ type: 'parse', hash: location.hash, from: 'hash' });
+});
+
+applyLang();
+worker.postMessage({ type: 'init' });

@@ -1,0 +1,147 @@
+// The worker owns the wasm instance: it loads data lazily, trains in small chunks so
+// pause/reset messages are honoured between chunks, and posts plain snapshots.
+import init, * as mlpad from '../pkg/mlpad.js';
+
+const ready = init({ module_or_path: new URL('../pkg/mlpad_bg.wasm', import.meta.url) });
+const datasets = new Map(); // name -> Dataset, kept across resets
+let lab = null;
+let running = false;
+let runId = 0;
+let chunk = 2; // batches per step() call, tuned to ~100 ms
+let rate = { t: 0, images: 0, ips: 0 };
+
+const post = (msg, transfer) => self.postMessage(msg, transfer || []);
+const fail = (e) => post({ type: 'error', message: String(e?.message ?? e) });
+
+async function fetchWithProgress(url, onBytes) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url.pathname.split('/').pop()}: HTTP ${res.status}`);
+  const reader = res.body.getReader();
+  const parts = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    n += value.length;
+    onBytes(value.length);
+  }
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+async function loadDataset(name) {
+  if (datasets.has(name)) return datasets.get(name);
+  const entry = mlpad.asset_manifest().datasets[name];
+  if (!entry) throw new Error(`unknown dataset ${name}`);
+  const keys = ['train_images', 'train_labels', 'test_images', 'test_labels'];
+  const total = keys.reduce((s, k) => s + entry[k].gz_bytes, 0);
+  let loaded = 0;
+  post({ type: 'data-progress', loaded, total, name: entry.title });
+  const bytes = await Promise.all(keys.map((k) =>
+    fetchWithProgress(new URL(`data/${entry[k].file}`, import.meta.url), (b) => {
+      loaded += b;
+      post({ type: 'data-progress', loaded: Math.min(loaded, total), total, name: entry.title });
+    })));
+  post({ type: 'data-progress', loaded: total, total, name: entry.title, decoding: true });
+  const data = mlpad.Dataset.decode(name, ...bytes);
+  datasets.set(name, data);
+  return data;
+}
+
+function postVisuals() {
+  if (!lab) return;
+  const items = lab.gallery(24);
+  const data = lab._data;
+  const images = items.map((it) => data.image_rgba('test', it.index));
+  post({ type: 'gallery', items, images });
+  const f = lab.filters_rgba();
+  post({ type: 'filters', width: f.width, height: f.height, rgba: f.rgba });
+}
+
+function loop(id) {
+  if (!running || id !== runId || !lab) return;
+  try {
+    const t0 = performance.now();
+    const snap = lab.step(chunk);
+    const dt = performance.now() - t0;
+    // Aim for ~100 ms per chunk so the page stays responsive to pause and reset.
+    if (snap.losses.length === chunk) chunk = Math.max(1, Math.min(64, Math.round(chunk * (dt > 0 ? 100 / dt : 2)) || 1));
+    const now = performance.now();
+    if (rate.t === 0) { rate = { t: now - dt, images: 0, ips: 0 }; }
+    rate.images += snap.images_seen - (rate.lastSeen ?? 0);
+    rate.lastSeen = snap.images_seen;
+    const elapsed = (now - rate.t) / 1000;
+    const ips = elapsed > 0 ? rate.images / elapsed : 0;
+    post({ type: 'snapshot', snapshot: snap, images_per_second: ips });
+    if (snap.test_accuracy !== null && snap.test_accuracy !== undefined) postVisuals();
+    if (snap.done) {
+      running = false;
+      if (!snap.diverged) postVisuals();
+      post({ type: 'done', weights_sha256: lab.weights_sha256(), diverged: snap.diverged ?? null });
+      return;
+    }
+    setTimeout(() => loop(id), 0);
+  } catch (e) {
+    running = false;
+    fail(e);
+  }
+}
+
+self.onmessage = async (ev) => {
+  const msg = ev.data;
+  try {
+    await ready;
+    switch (msg.type) {
+      case 'init':
+        post({ type: 'ready', schema: mlpad.labs_schema() });
+        break;
+      case 'parse': {
+        const p = mlpad.parse_link(msg.hash || '');
+        post({ type: 'parsed', ...p });
+        break;
+      }
+      case 'start': {
+        const id = ++runId;
+        running = false;
+        const parsed = mlpad.parse_link(msg.link);
+        const data = await loadDataset(parsed.config.values.dataset);
+        if (id !== runId) return; // reset while downloading
+        lab?.free();
+        lab = new mlpad.Lab('#' + parsed.canonical, data);
+        lab._data = data;
+        post({ type: 'started', param_count: lab.param_count(), classes: mlpad.asset_manifest().datasets[parsed.config.values.dataset].classes });
+        running = true;
+        chunk = 2;
+        rate = { t: 0, images: 0, ips: 0 };
+        loop(id);
+        break;
+      }
+      case 'pause':
+        running = false;
+        break;
+      case 'resume':
+        if (lab && !running) {
+          running = true;
+          rate = { t: 0, images: 0, ips: 0, lastSeen: rate.lastSeen };
+          loop(runId);
+        }
+        break;
+      case 'reset':
+        runId++;
+        running = false;
+        lab?.free();
+        lab = null;
+        break;
+      case 'predict':
+        if (lab) post({ type: 'prediction', probs: Array.from(lab.predict(msg.pixels)) });
+        break;
+      default:
+        break;
+    }
+  } catch (e) {
+    fail(e);
+  }
+};
