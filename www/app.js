@@ -210,7 +210,9 @@ function resetView() {
 // ---------- charts ----------
 function drawCharts() {
   const h = state.history;
-  const ema = (pts, a = 0.05) => {
+  // Smoothing adapts to the run's length so short runs are not all lag.
+  const ema = (pts) => {
+    const a = Math.min(0.3, Math.max(0.03, 8 / Math.max(1, state.totalSteps)));
     let m = null;
     return pts.map(([x, y]) => { m = m === null ? y : m + a * (y - m); return [x, m]; });
   };
@@ -231,7 +233,7 @@ function renderProbs(probs) {
   if (!probs) {
     const li = document.createElement('li');
     li.className = 'hint';
-    li.textContent = state.phase === 'idle' || state.phase === 'loading' ? tr('draw_first') : '';
+    li.textContent = tr(state.phase === 'idle' || state.phase === 'loading' ? 'draw_first' : 'draw_now');
     ol.append(li);
     return;
   }
@@ -241,7 +243,7 @@ function renderProbs(probs) {
     if (i === best) li.className = 'best';
     li.innerHTML = `<span class="cls"></span><span class="bar"><i style="width:${(p * 100).toFixed(1)}%"></i></span><span class="pct">${(p * 100).toFixed(1)}%</span>`;
     li.querySelector('.cls').textContent = state.classes[i] ?? String(i);
-    li.dataset.p = String(p);
+    li.dataset.prob = String(p);
     ol.append(li);
   });
 }

@@ -1,255 +1,135 @@
-// UI strings in English and Simplified Chinese. Parameter help texts come from the core
-// (`labs_schema()`), not from here.
+// UI strings in English and Simplified Chinese. Parameter names, ranges and help come
+// from the Rust core's schema; only the page's own words live here.
 
-export const LANGS = { en: 'English', zh: '简体中文' };
-
-const STRINGS = {
+export const STRINGS = {
   en: {
-    tagline: 'Machine learning you can run in your browser',
-    labs: 'Labs',
-    language: 'Language',
-    soon: 'coming soon',
-    'lab.cnn': 'Convolutional network',
-    'lab.metrics': 'Metrics',
-    'lab.regularization': 'Regularization',
-    'lab.augmentation': 'Augmentation',
-    'lab.gradients': 'Gradients',
-    'lab.transfer': 'Transfer learning',
-    'lab.knn': 'k-nearest neighbours',
-    'lab.gan': 'GAN',
-    'intro.cnn':
-      'A convolutional network learns small 3×3 filters that slide over the image and light up on strokes, edges and curves; ' +
-      'max pooling keeps the strongest response in each 2×2 patch, so the next layer sees a smaller map that cares less about exactly where a stroke sits. ' +
-      'Three conv layers build up from edges to parts of digits, then dense layers weigh those parts to score the ten classes. ' +
-      'Because filters are shared across the whole image, the network needs few weights to recognise a pattern anywhere, which is why this small model reaches about 98% on MNIST after a few epochs of the full data set (about 94% after one epoch of the 12,000 images bundled here).',
-    'intro.more': 'Everything runs on your machine: the model trains in a Web Worker, compiled from Rust to WebAssembly.',
+    'cnn.title': 'How does a convolutional network read a digit?',
+    'cnn.intro': 'Convolution layers slide small learned filters over the image and respond to strokes, edges and corners wherever they appear. Pooling keeps the strongest response in each small window, so the next layer sees a smaller map and tolerates small shifts. Dense layers at the end combine the detected parts into a vote for each class. Press Train to fit the classic Keras MNIST network in your browser: one pass over the 12,000 bundled images gets about 19 of every 20 test digits right, as Keras does with the same settings, and a few more epochs push it towards 98%.',
     settings: 'Settings',
-    range: '{min} to {max}',
-    'range.log': '{min} to {max} (log scale)',
-    'param.seed': 'Seed',
-    'param.dataset': 'Data set',
-    'param.epochs': 'Epochs',
-    'param.batch_size': 'Batch size',
-    'param.learning_rate': 'Learning rate',
-    'param.train_size': 'Training images',
     train: 'Train',
     pause: 'Pause',
     resume: 'Resume',
     reset: 'Reset',
-    'copy-link': 'Copy link',
-    copied: 'Link copied',
-    'copy-failed': 'Copy this link:',
+    idle: 'Ready',
+    loading_data: 'Downloading {name}',
+    decoding: 'Checking the data…',
+    training: 'Training',
+    paused: 'Paused',
+    done: 'Finished',
+    test_accuracy: 'Test accuracy',
+    parameters: 'Parameters',
+    weights_hash: 'Weights SHA-256',
+    copy_link: 'Copy link to this experiment',
+    copied: 'Link copied. Anyone who opens it replays this exact run.',
+    copy_failed: 'Copy the address bar to share this experiment.',
+    curves: 'Training curves',
+    loss: 'Loss (cross-entropy)',
+    accuracy: 'Accuracy',
+    train_series: 'training batches',
+    test_series: 'test set, per epoch',
+    draw_title: 'Draw a digit',
+    draw_help: 'Draw with your mouse, finger or pen. The picture is shrunk to 28×28 pixels and centred the way MNIST digits are, then the trained network guesses.',
+    draw_first: 'Train the network first, then draw here.',
+    draw_now: 'Draw on the black square to see what the network thinks.',
+    clear: 'Clear',
+    gallery_title: 'Test images',
+    gallery_help: 'The first test images with the network’s guess and its confidence. Red frames are mistakes; the true label is shown under them.',
+    filters_title: 'What the first layer learned',
+    filters_help: 'Each square is one of the 32 filters of the first convolution (3×3 weights). Orange weights add to the response, blue ones subtract: many turn into small edge and stroke detectors.',
+    epoch_of: 'epoch {e} of {n}',
+    images_per_second: '{v} images/s',
+    time_left: 'about {t} left',
+    link_errors: 'Some settings in this link could not be used, so their defaults were taken:',
     dismiss: 'Dismiss',
-    'errors.title': 'Some settings in the link could not be used',
-    'error.title': 'Something went wrong',
-    'diverged.title': 'Training stopped',
-    'status.starting': 'Starting the engine…',
-    'status.ready': 'Ready. Choose settings and press Train.',
-    'status.loading': 'Loading {dataset}…',
-    'status.training': 'Training: epoch {epoch} of {epochs}, step {step} of {total}',
-    'status.paused': 'Paused at step {step} of {total}.',
-    'status.done': 'Done. Final test accuracy: {acc}',
-    'status.diverged': 'Training diverged.',
-    'status.error': 'Stopped by an error.',
-    'status.reset': 'Reset. Press Train to start again.',
-    'progress.data': 'Data: {loaded} of {total}',
-    'progress.train': 'Step {step} / {total}',
-    'images-per-second': '{n} images/s',
-    'time-left': '{t} left',
-    'time.s': '{s} s',
-    'time.ms': '{m} min {s} s',
-    'time.hm': '{h} h {m} min',
-    'chart.loss': 'Loss',
-    'chart.loss-title': 'Training loss per step',
-    'chart.acc-title': 'Accuracy',
-    'chart.raw': 'per step',
-    'chart.ema': 'smoothed',
-    'chart.batch-acc': 'batch accuracy',
-    'chart.test-acc': 'test accuracy (per epoch)',
-    'chart.step': 'step',
-    'results.accuracy': 'Final test accuracy',
-    'results.sha': 'Weights SHA-256',
-    'results.sha-note': 'The same link gives these exact weights in every browser and in the native CLI.',
-    'gallery.title': 'Test images',
-    'gallery.note': 'The first 24 test images with the model’s guess; red marks a mistake.',
-    'gallery.true': 'true {label}',
-    'gallery.empty': 'Predictions appear here after the first epoch.',
-    'filters.title': 'First-layer filters',
-    'filters.note': 'The 32 learned 3×3 kernels: orange weights add, blue weights subtract.',
-    'pad.title': 'Draw a digit',
-    'pad.note': 'Draw one digit, large and centred. The model sees it as a 28×28 image like MNIST.',
-    'pad.untrained': 'Train a model first, then draw here.',
-    'pad.ready': 'Draw here',
-    'pad.clear': 'Clear',
-    'pad.label': 'Drawing pad',
-    'pad.sees': 'What the model sees',
-    'pad.probs': 'Class probabilities',
-    'footer.data': 'Data: MNIST by Yann LeCun and Corinna Cortes (CC BY-SA 3.0); Fashion-MNIST by Zalando Research (MIT).',
+    diverged: 'Training stopped.',
+    error: 'Something went wrong: {m}',
+    soon: 'coming soon',
+    credits: 'mlpad trains every model in your browser with Rust compiled to WebAssembly; nothing is sent anywhere. MNIST by Yann LeCun and Corinna Cortes (CC BY-SA 3.0). Fashion-MNIST by Zalando Research (MIT).',
+    'lab.cnn': 'CNN',
+    'lab.metrics': 'Metrics',
+    'lab.regularization': 'L1 / L2',
+    'lab.augmentation': 'Augmentation',
+    'lab.gradients': 'Gradients',
+    'lab.transfer': 'Transfer',
+    'lab.knn': 'KNN',
+    'lab.gan': 'GAN',
+    predicted: 'guess {p}',
+    truth: 'true {t}',
   },
   zh: {
-    tagline: '在浏览器里亲手跑的机器学习',
-    labs: '实验',
-    language: '语言',
-    soon: '即将推出',
-    'lab.cnn': '卷积神经网络',
-    'lab.metrics': '评估指标',
-    'lab.regularization': '正则化',
-    'lab.augmentation': '数据增强',
-    'lab.gradients': '梯度',
-    'lab.transfer': '迁移学习',
-    'lab.knn': 'K 近邻',
-    'lab.gan': '生成对抗网络',
-    'intro.cnn':
-      '卷积网络学习一组 3×3 的小滤波器，它们在图像上滑动，遇到笔画、边缘和弧线时就会产生强烈响应；' +
-      '最大池化在每个 2×2 区域里只保留最强的响应，让下一层看到更小的特征图，也不再那么在意笔画的精确位置。' +
-      '三层卷积由边缘逐步组合出数字的局部结构，最后由全连接层综合这些局部特征，为十个类别打分。' +
-      '由于同一个滤波器在整幅图上共享，网络只需很少的参数就能在任何位置识别同一种图案。因此这个小模型在完整的 MNIST 上训练几轮即可达到约 98% 的准确率（在这里附带的 12,000 张图片上训练一轮约为 94%）。',
-    'intro.more': '一切都在你的电脑上运行：模型由 Rust 编译为 WebAssembly，在 Web Worker 中训练。',
+    'cnn.title': '卷积神经网络是怎样认出数字的？',
+    'cnn.intro': '卷积层用许多学出来的小滤波器在图像上滑动，无论笔画、边缘和拐角出现在哪里都能被它们捕捉到。池化层在每个小窗口里只保留最强的响应，让下一层看到更小的特征图，也让网络不在乎细微的平移。最后的全连接层把这些局部特征组合起来，为每个类别投票。点击“训练”，就能在浏览器里训练经典的 Keras MNIST 网络：把内置的 12,000 张图片看一遍，测试集上大约 20 个能认对 19 个，与 Keras 在同样设置下的结果相当；多训练几轮，准确率会接近 98%。',
     settings: '参数设置',
-    range: '{min} 到 {max}',
-    'range.log': '{min} 到 {max}（对数刻度）',
-    'param.seed': '随机种子',
-    'param.dataset': '数据集',
-    'param.epochs': '训练轮数',
-    'param.batch_size': '批大小',
-    'param.learning_rate': '学习率',
-    'param.train_size': '训练图片数',
-    train: '开始训练',
+    train: '训练',
     pause: '暂停',
     resume: '继续',
     reset: '重置',
-    'copy-link': '复制链接',
-    copied: '链接已复制',
-    'copy-failed': '请复制此链接：',
+    idle: '就绪',
+    loading_data: '正在下载 {name}',
+    decoding: '正在校验数据…',
+    training: '训练中',
+    paused: '已暂停',
+    done: '训练完成',
+    test_accuracy: '测试准确率',
+    parameters: '参数量',
+    weights_hash: '权重 SHA-256',
+    copy_link: '复制本次实验的链接',
+    copied: '链接已复制。任何人打开它都会精确重现这次训练。',
+    copy_failed: '请复制地址栏来分享这个实验。',
+    curves: '训练曲线',
+    loss: '损失（交叉熵）',
+    accuracy: '准确率',
+    train_series: '训练批次',
+    test_series: '测试集（每轮）',
+    draw_title: '写一个数字',
+    draw_help: '用鼠标、手指或触控笔书写。图像会像 MNIST 数据那样缩小到 28×28 像素并居中，然后由训练好的网络来识别。',
+    draw_first: '请先训练网络，再在这里书写。',
+    draw_now: '在黑色方框里写字，看看网络认为是什么。',
+    clear: '清除',
+    gallery_title: '测试图片',
+    gallery_help: '测试集前几张图片，以及网络的判断和置信度。红框表示认错了，下方标出真实标签。',
+    filters_title: '第一层学到了什么',
+    filters_help: '每个小方块是第一层卷积的 32 个滤波器之一（3×3 权重）。橙色权重增强响应，蓝色权重削弱响应；很多滤波器会变成边缘和笔画检测器。',
+    epoch_of: '第 {e} / {n} 轮',
+    images_per_second: '每秒 {v} 张图片',
+    time_left: '约剩 {t}',
+    link_errors: '链接中的部分设置无法使用，已改用默认值：',
     dismiss: '关闭',
-    'errors.title': '链接中的部分参数无法使用',
-    'error.title': '出错了',
-    'diverged.title': '训练已停止',
-    'status.starting': '正在启动计算引擎…',
-    'status.ready': '准备就绪。选择参数后点击“开始训练”。',
-    'status.loading': '正在加载 {dataset}…',
-    'status.training': '训练中：第 {epoch}/{epochs} 轮，第 {step}/{total} 步',
-    'status.paused': '已暂停，第 {step}/{total} 步。',
-    'status.done': '完成。最终测试准确率：{acc}',
-    'status.diverged': '训练发散了。',
-    'status.error': '因错误而停止。',
-    'status.reset': '已重置。点击“开始训练”重新开始。',
-    'progress.data': '数据：{loaded} / {total}',
-    'progress.train': '第 {step} / {total} 步',
-    'images-per-second': '每秒 {n} 张图片',
-    'time-left': '剩余 {t}',
-    'time.s': '{s} 秒',
-    'time.ms': '{m} 分 {s} 秒',
-    'time.hm': '{h} 小时 {m} 分',
-    'chart.loss': '损失',
-    'chart.loss-title': '每步训练损失',
-    'chart.acc-title': '准确率',
-    'chart.raw': '每步',
-    'chart.ema': '平滑',
-    'chart.batch-acc': '批次准确率',
-    'chart.test-acc': '测试准确率（每轮）',
-    'chart.step': '步',
-    'results.accuracy': '最终测试准确率',
-    'results.sha': '权重 SHA-256',
-    'results.sha-note': '同一个链接在任何浏览器和本地命令行中都会得到完全相同的权重。',
-    'gallery.title': '测试图片',
-    'gallery.note': '前 24 张测试图片及模型的判断；红框表示判断错误。',
-    'gallery.true': '实为 {label}',
-    'gallery.empty': '第一轮训练结束后，这里会显示预测结果。',
-    'filters.title': '第一层滤波器',
-    'filters.note': '学到的 32 个 3×3 卷积核：橙色权重为正，蓝色权重为负。',
-    'pad.title': '手写一个数字',
-    'pad.note': '写一个大一些、居中的数字。模型会像 MNIST 一样把它看成 28×28 的图片。',
-    'pad.untrained': '请先训练模型，再在这里书写。',
-    'pad.ready': '在这里书写',
-    'pad.clear': '清除',
-    'pad.label': '手写板',
-    'pad.sees': '模型看到的图像',
-    'pad.probs': '各类别概率',
-    'footer.data': '数据：MNIST 来自 Yann LeCun 与 Corinna Cortes（CC BY-SA 3.0）；Fashion-MNIST 来自 Zalando Research（MIT）。',
+    diverged: '训练已停止。',
+    error: '出错了：{m}',
+    soon: '即将推出',
+    credits: 'mlpad 在你的浏览器里用编译成 WebAssembly 的 Rust 训练所有模型，不会上传任何数据。MNIST 数据集由 Yann LeCun 与 Corinna Cortes 提供（CC BY-SA 3.0）；Fashion-MNIST 由 Zalando Research 提供（MIT 许可）。',
+    'lab.cnn': '卷积网络',
+    'lab.metrics': '评估指标',
+    'lab.regularization': 'L1 / L2 正则化',
+    'lab.augmentation': '数据增强',
+    'lab.gradients': '梯度消失与爆炸',
+    'lab.transfer': '迁移学习',
+    'lab.knn': 'K 近邻',
+    'lab.gan': '生成对抗网络',
+    predicted: '判断 {p}',
+    truth: '实际 {t}',
   },
 };
 
-function storedLang() {
-  try {
-    return localStorage.getItem('mlpad.lang');
-  } catch {
-    return null; // storage can be blocked in a third-party iframe
-  }
-}
-
-/** The language to start with: ?lang=, then the saved choice, then the browser's. */
+/** Picks the language from ?lang=, then a saved choice, then the browser. */
 export function initialLang() {
   const q = new URLSearchParams(location.search).get('lang');
-  for (const c of [q, storedLang(), ...(navigator.languages || [navigator.language])]) {
-    if (!c) continue;
-    const l = c.toLowerCase();
-    if (l.startsWith('zh')) return 'zh';
-    if (l.startsWith('en')) return 'en';
-  }
-  return 'en';
+  if (q === 'en' || q === 'zh') return q;
+  try {
+    const saved = localStorage.getItem('mlpad.lang');
+    if (saved === 'en' || saved === 'zh') return saved;
+  } catch { /* storage may be blocked inside an iframe */ }
+  return (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
-let lang = 'en';
-
-export function getLang() {
-  return lang;
+/** Remembers the choice when storage is available. */
+export function saveLang(lang) {
+  try { localStorage.setItem('mlpad.lang', lang); } catch { /* ignore */ }
 }
 
-export function setLang(l, persist = false) {
-  lang = STRINGS[l] ? l : 'en';
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  if (persist) {
-    try {
-      localStorage.setItem('mlpad.lang', lang);
-    } catch {
-      /* ignore */
-    }
-  }
-}
-
-/** The string `key` in the current language with {name} placeholders filled. */
-export function t(key, vars = {}) {
-  const s = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-}
-
-/** Whether `key` has a string (for optional labels such as param names). */
-export function has(key) {
-  return key in STRINGS.en;
-}
-
-/** Picks the current language from a core `{en, zh}` text. */
-export function pick(text) {
-  if (!text || typeof text === 'string') return text || '';
-  return text[lang] || text.en || '';
-}
-
-/** Fills every `[data-i18n]` element's text under `root`. */
-export function applyStatic(root = document) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
-}
-
-/** A number in the current locale. */
-export function num(n, digits = 0) {
-  return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-}
-
-/** A duration in seconds, rounded to what a reader needs. */
-export function duration(sec) {
-  const s = Math.max(0, Math.round(sec));
-  if (s < 60) return t('time.s', { s });
-  if (s < 3600) return t('time.ms', { m: Math.floor(s / 60), s: s % 60 });
-  return t('time.hm', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
-}
-
-/** A byte count, e.g. "1.9 MB". */
-export function bytes(n) {
-  if (n < 1e3) return `${n} B`;
-  if (n < 1e6) return `${num(n / 1e3, 0)} kB`;
-  return `${num(n / 1e6, 1)} MB`;
+/** Translates `key` into `lang`, filling `{name}` slots from `vars`. */
+export function t(lang, key, vars = {}) {
+  const s = STRINGS[lang]?.[key] ?? STRINGS.en[key] ?? key;
+  return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : `{${k}}`));
 }
