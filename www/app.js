@@ -19,6 +19,7 @@ const state = {
   history: { loss: [], acc: [], test: [] },
   totalSteps: 1,
   errors: [],
+  run: 0, // id of the current run; messages of older runs are dropped
 };
 const tr = (key, vars) => translate(state.lang, key, vars);
 
@@ -169,13 +170,14 @@ function setPhase(p) {
 $('train').addEventListener('click', () => {
   resetView();
   setPhase('loading');
-  worker.postMessage({ type: 'start', link: state.canonical });
+  worker.postMessage({ type: 'start', run: ++state.run, link: state.canonical });
 });
 $('pause').addEventListener('click', () => {
   if (state.phase === 'training') { worker.postMessage({ type: 'pause' }); setPhase('paused'); }
   else if (state.phase === 'paused') { worker.postMessage({ type: 'resume' }); setPhase('training'); }
 });
 $('reset').addEventListener('click', () => {
+  state.run++;
   worker.postMessage({ type: 'reset' });
   resetView();
   setPhase('idle');
@@ -251,6 +253,8 @@ function renderProbs(probs) {
 // ---------- worker messages ----------
 worker.onmessage = (ev) => {
   const m = ev.data;
+  // A chunk may still be in flight when the reader resets or restarts: drop its results.
+  if ('run' in m && m.run !== state.run) return;
   switch (m.type) {
     case 'ready':
       state.schema = m.schema;
@@ -331,6 +335,7 @@ worker.onerror = (e) => showMessage(tr('error', { m: e.message || 'worker failed
 
 window.addEventListener('hashchange', () => {
   if (location.hash.slice(1) === state.canonical) return;
+  state.run++;
   worker.postMessage({ type: 'reset' });
   resetView();
   setPhase('idle');

@@ -6,7 +6,7 @@ const ready = init({ module_or_path: new URL('../pkg/mlpad_bg.wasm', import.meta
 const datasets = new Map(); // name -> Dataset, kept across resets
 let lab = null;
 let running = false;
-let runId = 0;
+let runId = 0; // the page's id of the current run, echoed on every run message
 let chunk = 2; // batches per step() call, tuned to ~100 ms
 let rate = { t: 0, images: 0, ips: 0 };
 
@@ -39,13 +39,13 @@ async function loadDataset(name) {
   const keys = ['train_images', 'train_labels', 'test_images', 'test_labels'];
   const total = keys.reduce((s, k) => s + entry[k].gz_bytes, 0);
   let loaded = 0;
-  post({ type: 'data-progress', loaded, total, name: entry.title });
+  post({ type: 'data-progress', run: runId, loaded, total, name: entry.title });
   const bytes = await Promise.all(keys.map((k) =>
     fetchWithProgress(new URL(`data/${entry[k].file}`, import.meta.url), (b) => {
       loaded += b;
-      post({ type: 'data-progress', loaded: Math.min(loaded, total), total, name: entry.title });
+      post({ type: 'data-progress', run: runId, loaded: Math.min(loaded, total), total, name: entry.title });
     })));
-  post({ type: 'data-progress', loaded: total, total, name: entry.title, decoding: true });
+  post({ type: 'data-progress', run: runId, loaded: total, total, name: entry.title, decoding: true });
   const data = mlpad.Dataset.decode(name, ...bytes);
   datasets.set(name, data);
   return data;
@@ -56,9 +56,9 @@ function postVisuals() {
   const items = lab.gallery(24);
   const data = lab._data;
   const images = items.map((it) => data.image_rgba('test', it.index));
-  post({ type: 'gallery', items, images });
+  post({ type: 'gallery', run: runId, items, images });
   const f = lab.filters_rgba();
-  post({ type: 'filters', width: f.width, height: f.height, rgba: f.rgba });
+  post({ type: 'filters', run: runId, width: f.width, height: f.height, rgba: f.rgba });
 }
 
 function loop(id) {
@@ -75,12 +75,12 @@ function loop(id) {
     rate.lastSeen = snap.images_seen;
     const elapsed = (now - rate.t) / 1000;
     const ips = elapsed > 0 ? rate.images / elapsed : 0;
-    post({ type: 'snapshot', snapshot: snap, images_per_second: ips });
+    post({ type: 'snapshot', run: id, snapshot: snap, images_per_second: ips });
     if (snap.test_accuracy !== null && snap.test_accuracy !== undefined) postVisuals();
     if (snap.done) {
       running = false;
       if (!snap.diverged) postVisuals();
-      post({ type: 'done', weights_sha256: lab.weights_sha256(), diverged: snap.diverged ?? null });
+      post({ type: 'done', run: id, weights_sha256: lab.weights_sha256(), diverged: snap.diverged ?? null });
       return;
     }
     setTimeout(() => loop(id), 0);
@@ -104,7 +104,7 @@ self.onmessage = async (ev) => {
         break;
       }
       case 'start': {
-        const id = ++runId;
+        const id = (runId = msg.run);
         running = false;
         const parsed = mlpad.parse_link(msg.link);
         const data = await loadDataset(parsed.config.values.dataset);
@@ -112,7 +112,7 @@ self.onmessage = async (ev) => {
         lab?.free();
         lab = new mlpad.Lab('#' + parsed.canonical, data);
         lab._data = data;
-        post({ type: 'started', param_count: lab.param_count(), classes: mlpad.asset_manifest().datasets[parsed.config.values.dataset].classes });
+        post({ type: 'started', run: id, param_count: lab.param_count(), classes: mlpad.asset_manifest().datasets[parsed.config.values.dataset].classes });
         running = true;
         chunk = 2;
         rate = { t: 0, images: 0, ips: 0 };
@@ -130,7 +130,7 @@ self.onmessage = async (ev) => {
         }
         break;
       case 'reset':
-        runId++;
+        runId = -1;
         running = false;
         lab?.free();
         lab = null;
