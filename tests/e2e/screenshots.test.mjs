@@ -49,6 +49,7 @@ test('embedded with ?embed=1 in an iframe on another origin', { timeout: 120_000
   assert.equal(await frame.locator('header').first().isVisible(), false, 'the header shows in embed mode');
   await frame.locator('#train').click();
   await frame.locator('#weights-sha256').filter({ hasText: HEX64 }).waitFor({ timeout: 120_000 });
+  await frame.locator('body').evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ensureDir(SCREENSHOTS), 'cnn-embed.png') });
   assertNoProblems(problems);
   await page.context().close();
