@@ -19,6 +19,8 @@ pub struct LinkError {
     pub key: String,
     /// What is wrong and what is allowed.
     pub message: String,
+    /// The same in Simplified Chinese.
+    pub message_zh: String,
 }
 
 /// A parsed link: the configuration to run and what was wrong with the link.
@@ -61,10 +63,11 @@ pub fn parse(link: &str) -> Parsed {
         })
         .collect();
     let mut errors = Vec::new();
-    let mut err = |key: &str, message: String| {
+    let mut err = |key: &str, en: String, zh: String| {
         errors.push(LinkError {
             key: key.to_string(),
-            message,
+            message: en,
+            message_zh: zh,
         })
     };
 
@@ -81,6 +84,11 @@ pub fn parse(link: &str) -> Parsed {
                         ids.join(", "),
                         lab.id
                     ),
+                    format!(
+                        "lab={id} 不是已知的实验：可选 {}；现在显示 {} 实验",
+                        ids.join("、"),
+                        lab.id
+                    ),
                 );
             }
         }
@@ -92,6 +100,7 @@ pub fn parse(link: &str) -> Parsed {
             err(
                 key,
                 format!("{key} appears more than once; the first value is used"),
+                format!("{key} 出现了多次，使用第一个值"),
             );
             continue;
         }
@@ -100,7 +109,11 @@ pub fn parse(link: &str) -> Parsed {
             "lab" => {}
             "v" => {
                 if raw.parse::<u32>().ok() != Some(VERSION) {
-                    err(key, format!("v={raw} is not a link version this page understands (it reads v={VERSION}); values are read as v={VERSION}"));
+                    err(
+                        key,
+                        format!("v={raw} is not a link version this page understands (it reads v={VERSION}); values are read as v={VERSION}"),
+                        format!("v={raw} 不是本页面能读取的链接版本（本页读取 v={VERSION}），按 v={VERSION} 读取"),
+                    );
                 }
             }
             _ => match lab.params.iter().find(|p| p.name == key) {
@@ -108,11 +121,22 @@ pub fn parse(link: &str) -> Parsed {
                     Ok(v) => {
                         config.values.insert(p.name, v);
                     }
-                    Err(m) => err(key, format!("{m}; using the default {}", p.default_value())),
+                    Err(m) => {
+                        let d = p.default_value();
+                        err(
+                            key,
+                            format!("{}; using the default {d}", m.en),
+                            format!("{}；改用默认值 {d}", m.zh),
+                        )
+                    }
                 },
                 None => {
                     let names: Vec<&str> = lab.params.iter().map(|p| p.name).collect();
-                    err(key, format!("{key} is not a setting of the {} lab (its settings are {}); it was ignored", lab.id, names.join(", ")));
+                    err(
+                        key,
+                        format!("{key} is not a setting of the {} lab (its settings are {}); it was ignored", lab.id, names.join(", ")),
+                        format!("{key} 不是 {} 实验的设置（可用设置：{}），已忽略", lab.id, names.join("、")),
+                    );
                 }
             },
         }
@@ -185,6 +209,8 @@ mod tests {
             let keys: Vec<&str> = p.errors.iter().map(|e| e.key.as_str()).collect();
             assert_eq!(keys, ["epochs", "batch_size", "bogus", "learning_rate", "seed"]);
             assert!(p.errors[0].message.contains("from 1 to"), "{}", p.errors[0].message);
+            assert!(p.errors[0].message_zh.contains("超出范围"), "{}", p.errors[0].message_zh);
+            assert!(p.errors[1].message_zh.contains("不是整数"));
             let defaults = Config::defaults(find_lab("cnn").unwrap());
             assert_eq!(p.config, defaults);
             assert!(parse_strict("#lab=cnn&epochs=0").unwrap_err().contains("epochs=0 is out of range"));

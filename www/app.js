@@ -131,7 +131,7 @@ function showErrors(errors) {
   const ul = document.createElement('ul');
   for (const e of errors) {
     const li = document.createElement('li');
-    li.textContent = e.message;
+    li.textContent = state.lang === 'zh' ? e.message_zh : e.message;
     li.dataset.key = e.key;
     ul.append(li);
   }

@@ -47,6 +47,15 @@ pub struct Help {
     pub zh: &'static str,
 }
 
+/// A message in both UI languages.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Text {
+    /// English.
+    pub en: String,
+    /// Simplified Chinese.
+    pub zh: String,
+}
+
 /// One parameter of a lab.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Param {
@@ -103,23 +112,35 @@ impl Param {
     }
 
     /// The allowed values in words, for error messages.
-    pub fn allowed(&self) -> String {
+    pub fn allowed(&self) -> Text {
         match self.kind {
-            Kind::Int { min, max, .. } => format!("a whole number from {min} to {max}"),
-            Kind::Float { min, max, .. } => format!("a number from {min} to {max}"),
-            Kind::Choice { choices, .. } => format!("one of {}", choices.join(", ")),
+            Kind::Int { min, max, .. } => Text {
+                en: format!("a whole number from {min} to {max}"),
+                zh: format!("{min} 到 {max} 之间的整数"),
+            },
+            Kind::Float { min, max, .. } => Text {
+                en: format!("a number from {min} to {max}"),
+                zh: format!("{min} 到 {max} 之间的数"),
+            },
+            Kind::Choice { choices, .. } => Text {
+                en: format!("one of {}", choices.join(", ")),
+                zh: format!("以下之一：{}", choices.join("、")),
+            },
         }
     }
 
     /// Parses and range-checks a link value.
-    pub fn parse(&self, raw: &str) -> Result<Value, String> {
-        let bad = |what: &str| {
-            format!(
-                "{}={raw} is {what}: allowed is {}",
-                self.name,
-                self.allowed()
-            )
+    pub fn parse(&self, raw: &str) -> Result<Value, Text> {
+        let bad = |en: &str, zh: &str| {
+            let allowed = self.allowed();
+            Text {
+                en: format!("{}={raw} is {en}: allowed is {}", self.name, allowed.en),
+                zh: format!("{}={raw} {zh}：允许的是{}", self.name, allowed.zh),
+            }
         };
+        let not_whole = || bad("not a whole number", "不是整数");
+        let not_number = || bad("not a number", "不是数字");
+        let out_of_range = || bad("out of range", "超出范围");
         match self.kind {
             Kind::Int { min, max, .. } => {
                 let ok = !raw.is_empty()
@@ -128,12 +149,12 @@ impl Param {
                         .bytes()
                         .all(|b| b.is_ascii_digit());
                 let v: i64 = if ok {
-                    raw.parse().map_err(|_| bad("not a valid number"))?
+                    raw.parse().map_err(|_| not_whole())?
                 } else {
-                    return Err(bad("not a whole number"));
+                    return Err(not_whole());
                 };
                 if v < min || v > max {
-                    return Err(bad("out of range"));
+                    return Err(out_of_range());
                 }
                 Ok(Value::Int(v))
             }
@@ -143,12 +164,12 @@ impl Param {
                     .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
                     && !raw.is_empty();
                 let v: f64 = if looks_numeric {
-                    raw.parse().map_err(|_| bad("not a number"))?
+                    raw.parse().map_err(|_| not_number())?
                 } else {
-                    return Err(bad("not a number"));
+                    return Err(not_number());
                 };
                 if !(min..=max).contains(&v) {
-                    return Err(bad("out of range"));
+                    return Err(out_of_range());
                 }
                 Ok(Value::Float(v))
             }
@@ -156,7 +177,7 @@ impl Param {
                 if choices.contains(&raw) {
                     Ok(Value::Choice(raw.to_string()))
                 } else {
-                    Err(bad("not a known choice"))
+                    Err(bad("not a known choice", "不是可选的值"))
                 }
             }
         }
