@@ -18,6 +18,8 @@ test('pause stops progress, resume continues it, reset clears the run', { timeou
 
   await page.click('#train');
   await page.waitForFunction(() => window.__mlpad.messages.filter((m) => m.type === 'snapshot').length >= 3, null, { timeout: 60_000 });
+  // While training, the progress text gives the speed and the time left.
+  await page.waitForFunction(() => /images\/s/.test(document.body.textContent) && /\bleft\b/.test(document.body.textContent), null, { timeout: 10_000 });
   await page.click('#pause');
   await sleep(600); // a chunk in flight may still land
   const pausedStep = await lastStep(page);
