@@ -65,3 +65,27 @@ test('?lang=zh shows the Chinese UI and the core’s Chinese help', { timeout: 6
   assertNoProblems(problems);
   await page.context().close();
 });
+
+test('keyboard: Tab reaches every control and the buttons, with a visible focus ring', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openPage(browser);
+  await gotoLab(page, '#lab=cnn');
+  const wanted = new Set([...cnn.params.map((p) => `[name=${p.name}]`), '#train', '#copy-link']);
+  const reached = new Set();
+  for (let i = 0; i < 80 && reached.size < wanted.size; i++) {
+    await page.keyboard.press('Tab');
+    const seen = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const cs = getComputedStyle(el);
+      const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== 'none';
+      return { key: el.name ? `[name=${el.name}]` : el.id ? `#${el.id}` : el.tagName, ring };
+    });
+    if (seen && wanted.has(seen.key)) {
+      assert.ok(seen.ring, `${seen.key} has no visible focus ring`);
+      reached.add(seen.key);
+    }
+  }
+  assert.deepEqual([...wanted].filter((k) => !reached.has(k)), [], 'not reachable with Tab');
+  assertNoProblems(problems);
+  await page.context().close();
+});
