@@ -1,5 +1,6 @@
 // Static hosts differ: some send the bundled .gz data with `Content-Encoding: gzip`, so the
-// browser inflates it before the worker sees it. The page must train the same either way.
+// browser inflates it before the worker sees it; and a page may live under any path. The page
+// must train the same either way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,13 +9,19 @@ import path from 'node:path';
 import { launch, openPage, messages, waitForDone, assertNoProblems, ROOT } from './helpers.mjs';
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.json': 'application/json' };
+const PREFIX = '/blog/2026/mlpad/';
 const HASH = '#lab=cnn&seed=8&epochs=1&batch_size=64&learning_rate=0.001&train_size=256';
 let browser, server, base;
 
 before(async () => {
   browser = await launch();
   server = http.createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!pathname.startsWith(PREFIX)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const rel = pathname.slice(PREFIX.length) || 'index.html';
     const file = path.join(ROOT, rel);
     if (!file.startsWith(ROOT + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404).end();
@@ -31,14 +38,14 @@ before(async () => {
     res.writeHead(200, headers).end(body);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${server.address().port}/`;
+  base = `http://127.0.0.1:${server.address().port}${PREFIX}`;
 });
 after(async () => {
   if (browser) await browser.close();
   if (server) await new Promise((r) => server.close(r));
 });
 
-test('a host that sends the data with Content-Encoding: gzip trains the same run', { timeout: 120_000 }, async () => {
+test('a host under a sub-path that sends the data with Content-Encoding: gzip trains the same run', { timeout: 120_000 }, async () => {
   const shas = [];
   for (const url of [base, process.env.MLPAD_URL || 'http://127.0.0.1:8765/']) {
     const { page, problems } = await openPage(browser);
