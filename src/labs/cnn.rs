@@ -55,11 +55,7 @@ pub const SPEC: LabSpec = LabSpec {
 
 /// The Keras MNIST CNN.
 pub fn model_spec(classes: usize) -> Vec<LayerSpec> {
-    let conv = |filters| LayerSpec::Conv2D {
-        filters,
-        kernel_size: (3, 3),
-        activation: Activation::Relu,
-    };
+    let conv = |filters| LayerSpec::conv2d(filters, 3, Activation::Relu);
     vec![
         conv(32),
         LayerSpec::MaxPooling2D { pool_size: 2 },
@@ -67,14 +63,8 @@ pub fn model_spec(classes: usize) -> Vec<LayerSpec> {
         LayerSpec::MaxPooling2D { pool_size: 2 },
         conv(64),
         LayerSpec::Flatten,
-        LayerSpec::Dense {
-            units: 64,
-            activation: Activation::Relu,
-        },
-        LayerSpec::Dense {
-            units: classes,
-            activation: Activation::Softmax,
-        },
+        LayerSpec::dense(64, Activation::Relu),
+        LayerSpec::dense(classes, Activation::Softmax),
     ]
 }
 

@@ -6,7 +6,7 @@
 //! The patch buffer from the forward pass is reused by the backward pass.
 
 use super::dense::{add_bias, column_sums};
-use super::{ensure_len, init, Activation, Layer, Param, Shape};
+use super::{ensure_len, init, Activation, KernelOptions, Layer, Param, Shape};
 use crate::kernels::gemm::{gemm, Mat};
 use crate::kernels::im2col::{col2im, im2col, ConvGeom};
 use crate::rng::Rng;
@@ -29,6 +29,7 @@ impl Conv2D {
         filters: usize,
         kernel: (usize, usize),
         activation: Activation,
+        options: KernelOptions,
         rng: &mut Rng,
     ) -> Self {
         let geom = ConvGeom {
@@ -40,17 +41,22 @@ impl Conv2D {
         };
         let receptive = kernel.0 * kernel.1;
         let len = geom.patch_len() * filters;
-        let k = init::glorot_uniform(rng, receptive * geom.c, receptive * filters, len);
+        let k = options
+            .initializer
+            .fill(rng, receptive * geom.c, receptive * filters, len);
         Conv2D {
             geom,
             filters,
             activation,
             params: [
-                Param::new(
-                    format!("{name}/kernel"),
-                    vec![kernel.0, kernel.1, geom.c, filters],
-                    k,
-                ),
+                Param {
+                    regularizer: options.regularizer,
+                    ..Param::new(
+                        format!("{name}/kernel"),
+                        vec![kernel.0, kernel.1, geom.c, filters],
+                        k,
+                    )
+                },
                 Param::new(format!("{name}/bias"), vec![filters], init::zeros(filters)),
             ],
             patches: Vec::new(),

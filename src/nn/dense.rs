@@ -1,7 +1,7 @@
 //! `Dense`: `y = f(x · W + b)` with `x: batch × in`, kernel `W: in × out` (Keras layout),
 //! bias `b: out`. Backward: `dz = dy · f′`, `dW = xᵀ · dz`, `db = Σ_rows dz`, `dx = dz · Wᵀ`.
 
-use super::{ensure_len, init, Activation, Layer, Param, Shape};
+use super::{ensure_len, init, Activation, KernelOptions, Layer, Param, Shape};
 use crate::kernels::gemm::{gemm, Mat};
 use crate::rng::Rng;
 
@@ -14,21 +14,24 @@ pub struct Dense {
 }
 
 impl Dense {
-    /// `Dense(units, activation)` on `inputs` features: glorot_uniform kernel, zero bias.
+    /// `Dense(units, activation)` on `inputs` features; zero bias.
     pub fn new(
         name: &str,
         inputs: usize,
         units: usize,
         activation: Activation,
+        kernel: KernelOptions,
         rng: &mut Rng,
     ) -> Self {
-        let kernel = init::glorot_uniform(rng, inputs, units, inputs * units);
+        let values = kernel.initializer.fill(rng, inputs, units, inputs * units);
+        let mut k = Param::new(format!("{name}/kernel"), vec![inputs, units], values);
+        k.regularizer = kernel.regularizer;
         Dense {
             inputs,
             units,
             activation,
             params: [
-                Param::new(format!("{name}/kernel"), vec![inputs, units], kernel),
+                k,
                 Param::new(format!("{name}/bias"), vec![units], init::zeros(units)),
             ],
         }

@@ -38,7 +38,7 @@ fn check_model(input: [usize; 3], specs: &[LayerSpec], batch: usize, seed: u64) 
             let orig = model.params().nth(t).unwrap().value[i];
             let mut loss_at = |v: f32| {
                 model.params_mut().nth(t).unwrap().value[i] = v;
-                model.loss_and_grads(&x, &labels).loss
+                model.loss_and_grads(&x, &labels).total()
             };
             let (up, down, mid) = (loss_at(orig + EPS), loss_at(orig - EPS), loss_at(orig));
             let numeric = (up - down) / (2.0 * EPS);
@@ -63,15 +63,11 @@ fn check_model(input: [usize; 3], specs: &[LayerSpec], batch: usize, seed: u64) 
 }
 
 fn dense(units: usize, activation: Activation) -> LayerSpec {
-    LayerSpec::Dense { units, activation }
+    LayerSpec::dense(units, activation)
 }
 
 fn conv(filters: usize, k: usize) -> LayerSpec {
-    LayerSpec::Conv2D {
-        filters,
-        kernel_size: (k, k),
-        activation: Activation::Relu,
-    }
+    LayerSpec::conv2d(filters, k, Activation::Relu)
 }
 
 crate::both_targets_test! {
@@ -114,5 +110,35 @@ crate::both_targets_test! {
             dense(10, Activation::Softmax),
         ];
         check_model([14, 14, 1], &specs, 2, 5);
+    }
+}
+
+crate::both_targets_test! {
+    fn other_activations_and_regularized_kernels() {
+        use super::{Initializer, Regularizer};
+        let specs = [
+            LayerSpec::Conv2D {
+                filters: 3,
+                kernel_size: (2, 2),
+                activation: Activation::Tanh,
+                kernel_initializer: Initializer::HeNormal,
+                kernel_regularizer: Some(Regularizer::L1L2 { l1: 0.01, l2: 0.02 }),
+            },
+            LayerSpec::Flatten,
+            LayerSpec::Dense {
+                units: 5,
+                activation: Activation::Sigmoid,
+                kernel_initializer: Initializer::GlorotNormal,
+                kernel_regularizer: Some(Regularizer::L2 { l2: 0.05 }),
+            },
+            LayerSpec::Dense {
+                units: 4,
+                activation: Activation::LeakyRelu,
+                kernel_initializer: Initializer::LecunNormal,
+                kernel_regularizer: Some(Regularizer::L1 { l1: 0.03 }),
+            },
+            dense(3, Activation::Softmax),
+        ];
+        check_model([4, 4, 2], &specs, 3, 6);
     }
 }

@@ -6,6 +6,9 @@
 //! `l = sqrt(3·scale/n)`, where `n` is fan_in, fan_out or their mean.
 
 use crate::rng::Rng;
+
+/// Standard deviation of a unit normal truncated at ±2 (Keras' correction constant).
+const TRUNCATED_STD: f32 = 0.879_625_7;
 use serde::{Deserialize, Serialize};
 
 /// Keras initializer (name and parameters as in `keras.initializers`).
@@ -43,19 +46,30 @@ pub enum Initializer {
 
 impl Initializer {
     /// `random_normal` with Keras' default stddev 0.05.
-    pub const RANDOM_NORMAL: Initializer = Initializer::RandomNormal { mean: 0.0, stddev: 0.05 };
+    pub const RANDOM_NORMAL: Initializer = Initializer::RandomNormal {
+        mean: 0.0,
+        stddev: 0.05,
+    };
 
     /// `len` values for a tensor with the given fans.
     pub fn fill(self, rng: &mut Rng, fan_in: usize, fan_out: usize, len: usize) -> Vec<f32> {
         let truncated = |rng: &mut Rng, scale: f32, n: usize| -> Vec<f32> {
-            let std = libm::sqrtf(scale / n as f32) / 0.879_625_66;
+            let std = libm::sqrtf(scale / n as f32) / TRUNCATED_STD;
             (0..len).map(|_| rng.truncated_normal() * std).collect()
         };
-        let uniform = |rng: &mut Rng, limit: f32| -> Vec<f32> { (0..len).map(|_| rng.uniform_range(-limit, limit)).collect() };
+        let uniform = |rng: &mut Rng, limit: f32| -> Vec<f32> {
+            (0..len).map(|_| rng.uniform_range(-limit, limit)).collect()
+        };
         match self {
-            Initializer::RandomNormal { mean, stddev } => (0..len).map(|_| mean + stddev * rng.normal()).collect(),
-            Initializer::RandomUniform { minval, maxval } => (0..len).map(|_| rng.uniform_range(minval, maxval)).collect(),
-            Initializer::GlorotUniform => uniform(rng, libm::sqrtf(6.0 / (fan_in + fan_out) as f32)),
+            Initializer::RandomNormal { mean, stddev } => {
+                (0..len).map(|_| mean + stddev * rng.normal()).collect()
+            }
+            Initializer::RandomUniform { minval, maxval } => (0..len)
+                .map(|_| rng.uniform_range(minval, maxval))
+                .collect(),
+            Initializer::GlorotUniform => {
+                uniform(rng, libm::sqrtf(6.0 / (fan_in + fan_out) as f32))
+            }
             Initializer::GlorotNormal => truncated(rng, 2.0, fan_in + fan_out),
             Initializer::HeNormal => truncated(rng, 2.0, fan_in),
             Initializer::HeUniform => uniform(rng, libm::sqrtf(6.0 / fan_in as f32)),
@@ -119,7 +133,7 @@ mod tests {
             }
             // Truncation at two standard deviations (before the 0.8796 correction).
             let w = Initializer::HeNormal.fill(&mut Rng::new(1), 100, 1, 10_000);
-            let bound = 2.0 * (2.0f32 / 100.0).sqrt() / 0.879_625_66;
+            let bound = 2.0 * (2.0f32 / 100.0).sqrt() / TRUNCATED_STD;
             assert!(w.iter().all(|x| x.abs() <= bound * 1.0001));
             assert!(Initializer::Zeros.fill(&mut Rng::new(1), 3, 3, 9).iter().all(|&x| x == 0.0));
         }

@@ -5,8 +5,10 @@
 /// The loss of one batch and how many samples its argmax got right.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BatchLoss {
-    /// Mean cross-entropy over the batch.
+    /// Mean cross-entropy over the batch (the data loss).
     pub loss: f32,
+    /// Weight penalties (`kernel_regularizer`) added to the objective; 0 without any.
+    pub penalty: f32,
     /// Samples whose largest logit is the true class.
     pub correct: usize,
 }
@@ -21,6 +23,13 @@ pub fn softmax(z: &[f32], out: &mut [f32]) {
     }
     for o in out.iter_mut() {
         *o /= sum;
+    }
+}
+
+impl BatchLoss {
+    /// The objective being minimised: data loss plus penalties (what Keras reports as `loss`).
+    pub fn total(&self) -> f32 {
+        self.loss + self.penalty
     }
 }
 
@@ -69,6 +78,7 @@ pub fn softmax_cross_entropy(
     }
     BatchLoss {
         loss: (total / batch as f64) as f32,
+        penalty: 0.0,
         correct,
     }
 }

@@ -15,9 +15,12 @@ pub mod init;
 pub mod loss;
 pub mod maxpool2d;
 pub mod model;
+pub mod regularizer;
 
 pub use activation::Activation;
+pub use init::Initializer;
 pub use model::{LayerSpec, Sequential};
+pub use regularizer::Regularizer;
 
 /// Per-sample shape `[height, width, channels]`; dense features are `[1, 1, n]`.
 pub type Shape = [usize; 3];
@@ -38,6 +41,18 @@ pub struct Param {
     pub value: Vec<f32>,
     /// Gradient of the loss from the latest backward pass.
     pub grad: Vec<f32>,
+    /// Penalty on this tensor (`kernel_regularizer`), if any.
+    pub regularizer: Option<Regularizer>,
+}
+
+/// How a layer's kernel is initialised and penalised (Keras' `kernel_initializer`,
+/// `kernel_regularizer`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct KernelOptions {
+    /// Initial values.
+    pub initializer: Initializer,
+    /// Penalty, if any.
+    pub regularizer: Option<Regularizer>,
 }
 
 impl Param {
@@ -49,6 +64,7 @@ impl Param {
             shape,
             value,
             grad,
+            regularizer: None,
         }
     }
 }

@@ -9,7 +9,7 @@ use super::dense::Dense;
 use super::flatten::Flatten;
 use super::loss::{softmax, softmax_cross_entropy, BatchLoss};
 use super::maxpool2d::MaxPooling2D;
-use super::{numel, Activation, Layer, Param, Shape};
+use super::{numel, Activation, Initializer, KernelOptions, Layer, Param, Regularizer, Shape};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -26,6 +26,12 @@ pub enum LayerSpec {
         kernel_size: (usize, usize),
         /// Activation.
         activation: Activation,
+        /// `kernel_initializer` (default glorot_uniform).
+        #[serde(default)]
+        kernel_initializer: Initializer,
+        /// `kernel_regularizer` (default none).
+        #[serde(default)]
+        kernel_regularizer: Option<Regularizer>,
     },
     /// `MaxPooling2D(pool_size)`.
     MaxPooling2D {
@@ -40,7 +46,36 @@ pub enum LayerSpec {
         units: usize,
         /// Activation.
         activation: Activation,
+        /// `kernel_initializer` (default glorot_uniform).
+        #[serde(default)]
+        kernel_initializer: Initializer,
+        /// `kernel_regularizer` (default none).
+        #[serde(default)]
+        kernel_regularizer: Option<Regularizer>,
     },
+}
+
+impl LayerSpec {
+    /// `Dense(units, activation)` with Keras' default initializer and no penalty.
+    pub fn dense(units: usize, activation: Activation) -> Self {
+        LayerSpec::Dense {
+            units,
+            activation,
+            kernel_initializer: Initializer::default(),
+            kernel_regularizer: None,
+        }
+    }
+
+    /// `Conv2D(filters, (k, k), activation)` with Keras' defaults.
+    pub fn conv2d(filters: usize, k: usize, activation: Activation) -> Self {
+        LayerSpec::Conv2D {
+            filters,
+            kernel_size: (k, k),
+            activation,
+            kernel_initializer: Initializer::default(),
+            kernel_regularizer: None,
+        }
+    }
 }
 
 /// A stack of layers with its activation and gradient buffers.
@@ -75,6 +110,8 @@ impl Sequential {
                     filters,
                     kernel_size,
                     activation,
+                    kernel_initializer,
+                    kernel_regularizer,
                 } => {
                     if kernel_size.0 > shape[0] || kernel_size.1 > shape[1] || filters == 0 {
                         return Err(format!(
@@ -88,6 +125,10 @@ impl Sequential {
                         filters,
                         kernel_size,
                         activation,
+                        KernelOptions {
+                            initializer: kernel_initializer,
+                            regularizer: kernel_regularizer,
+                        },
                         rng,
                     ))
                 }
@@ -100,14 +141,30 @@ impl Sequential {
                     Box::new(MaxPooling2D::new(shape, pool_size))
                 }
                 LayerSpec::Flatten => Box::new(Flatten::new(shape)),
-                LayerSpec::Dense { units, activation } => {
+                LayerSpec::Dense {
+                    units,
+                    activation,
+                    kernel_initializer,
+                    kernel_regularizer,
+                } => {
                     if shape[0] != 1 || shape[1] != 1 {
                         return Err(format!(
                             "layer {i}: Dense needs a flat input, got {shape:?}; add Flatten"
                         ));
                     }
                     check_softmax(activation, last, i)?;
-                    Box::new(Dense::new(&name("dense"), shape[2], units, activation, rng))
+                    let options = KernelOptions {
+                        initializer: kernel_initializer,
+                        regularizer: kernel_regularizer,
+                    };
+                    Box::new(Dense::new(
+                        &name("dense"),
+                        shape[2],
+                        units,
+                        activation,
+                        options,
+                        rng,
+                    ))
                 }
             };
             shape = layer.output_shape();
@@ -195,6 +252,17 @@ impl Sequential {
             };
             self.layers[i].backward(input, &self.acts[i], &mut self.grad, batch, dx);
             std::mem::swap(&mut self.grad, &mut self.grad_next);
+        }
+        let mut out = out;
+        for p in self
+            .layers
+            .iter_mut()
+            .flat_map(|l| l.params_mut().iter_mut())
+        {
+            if let Some(r) = p.regularizer {
+                out.penalty += r.penalty(&p.value);
+                r.add_grad(&p.value, &mut p.grad);
+            }
         }
         out
     }
