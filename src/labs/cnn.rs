@@ -8,9 +8,9 @@
 use super::schema::{Config, Help, Kind, LabSpec, Param};
 use super::Snapshot;
 use crate::data::{Dataset, Split};
-use crate::nn::adam::{Adam, AdamConfig};
+use crate::nn::adam::AdamConfig;
 use crate::nn::loss::{argmax, softmax_cross_entropy};
-use crate::nn::{Activation, LayerSpec, Sequential};
+use crate::nn::{Activation, LayerSpec, Optimizer, Sequential};
 use crate::rng::Rng;
 use serde::Serialize;
 use std::rc::Rc;
@@ -95,7 +95,7 @@ pub struct CnnLab {
     config: Config,
     data: Rc<Dataset>,
     model: Sequential,
-    opt: Adam,
+    opt: Optimizer,
     rng: Rng,
     train_len: usize,
     batch_size: usize,
@@ -145,7 +145,7 @@ impl CnnLab {
             &model_spec(data.classes.len()),
             &mut rng,
         )?;
-        let opt = Adam::new(AdamConfig {
+        let opt = Optimizer::adam(AdamConfig {
             learning_rate: config.float("learning_rate") as f32,
             ..AdamConfig::default()
         });

@@ -15,11 +15,14 @@ pub mod init;
 pub mod loss;
 pub mod maxpool2d;
 pub mod model;
+pub mod optimizer;
 pub mod regularizer;
+pub mod sgd;
 
 pub use activation::Activation;
 pub use init::Initializer;
 pub use model::{LayerSpec, Sequential};
+pub use optimizer::{Clip, Optimizer};
 pub use regularizer::Regularizer;
 
 /// Per-sample shape `[height, width, channels]`; dense features are `[1, 1, n]`.

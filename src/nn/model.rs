@@ -3,12 +3,12 @@
 //! If the last layer's activation is `softmax`, the model keeps its logits; the loss and
 //! [`Sequential::predict_proba`] apply softmax (stable, and Keras' maths).
 
-use super::adam::Adam;
 use super::conv2d::Conv2D;
 use super::dense::Dense;
 use super::flatten::Flatten;
 use super::loss::{softmax, softmax_cross_entropy, BatchLoss};
 use super::maxpool2d::MaxPooling2D;
+use super::optimizer::Optimizer;
 use super::{numel, Activation, Initializer, KernelOptions, Layer, Param, Regularizer, Shape};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -267,14 +267,10 @@ impl Sequential {
         out
     }
 
-    /// One optimisation step on a batch: forward, loss, backward, Adam update.
-    pub fn train_step(&mut self, x: &[f32], labels: &[u8], opt: &mut Adam) -> BatchLoss {
+    /// One optimisation step on a batch: forward, loss, backward, clipping, update.
+    pub fn train_step(&mut self, x: &[f32], labels: &[u8], opt: &mut Optimizer) -> BatchLoss {
         let out = self.loss_and_grads(x, labels);
-        opt.step(
-            self.layers
-                .iter_mut()
-                .flat_map(|l| l.params_mut().iter_mut()),
-        );
+        opt.step(self.params_mut().collect());
         out
     }
 
