@@ -142,3 +142,13 @@ crate::both_targets_test! {
         check_model([4, 4, 2], &specs, 3, 6);
     }
 }
+
+crate::both_targets_test! {
+    fn batch_normalization_dense_and_conv() {
+        // Batch statistics couple the samples, so a batch of 5 exercises the full formula.
+        let dense_bn = [dense(6, Activation::Linear), LayerSpec::BatchNormalization, dense(5, Activation::Tanh), dense(3, Activation::Softmax)];
+        check_model([1, 1, 4], &dense_bn, 5, 7);
+        let conv_bn = [conv(3, 2), LayerSpec::BatchNormalization, LayerSpec::Flatten, dense(3, Activation::Softmax)];
+        check_model([4, 4, 1], &conv_bn, 4, 8);
+    }
+}

@@ -6,8 +6,10 @@
 
 pub mod activation;
 pub mod adam;
+pub mod batch_norm;
 pub mod conv2d;
 pub mod dense;
+pub mod dropout;
 pub mod flatten;
 #[cfg(test)]
 mod gradcheck;
@@ -90,6 +92,8 @@ pub trait Layer {
         batch: usize,
         dx: Option<&mut Vec<f32>>,
     );
+    /// Switches between training and inference behaviour (Dropout, BatchNormalization).
+    fn set_training(&mut self, _training: bool) {}
     /// The trainable parameters (empty for parameter-free layers).
     fn params(&self) -> &[Param] {
         &[]

@@ -3,8 +3,10 @@
 //! If the last layer's activation is `softmax`, the model keeps its logits; the loss and
 //! [`Sequential::predict_proba`] apply softmax (stable, and Keras' maths).
 
+use super::batch_norm::BatchNormalization;
 use super::conv2d::Conv2D;
 use super::dense::Dense;
+use super::dropout::Dropout;
 use super::flatten::Flatten;
 use super::loss::{softmax, softmax_cross_entropy, BatchLoss};
 use super::maxpool2d::MaxPooling2D;
@@ -40,6 +42,13 @@ pub enum LayerSpec {
     },
     /// `Flatten()`.
     Flatten,
+    /// `Dropout(rate)`.
+    Dropout {
+        /// Fraction of values dropped while training.
+        rate: f32,
+    },
+    /// `BatchNormalization()` with Keras' defaults (momentum 0.99, epsilon 0.001).
+    BatchNormalization,
     /// `Dense(units, activation)`.
     Dense {
         /// Output features.
@@ -141,6 +150,16 @@ impl Sequential {
                     Box::new(MaxPooling2D::new(shape, pool_size))
                 }
                 LayerSpec::Flatten => Box::new(Flatten::new(shape)),
+                LayerSpec::Dropout { rate } => {
+                    if !(0.0..1.0).contains(&rate) {
+                        return Err(format!("layer {i}: Dropout rate {rate} must be in [0, 1)"));
+                    }
+                    // The mask generator is seeded from the model's generator, in layer order.
+                    Box::new(Dropout::new(shape, rate, rng.next_u32() as u64))
+                }
+                LayerSpec::BatchNormalization => {
+                    Box::new(BatchNormalization::new(&name("batch_normalization"), shape))
+                }
                 LayerSpec::Dense {
                     units,
                     activation,
@@ -208,9 +227,17 @@ impl Sequential {
         self.params().map(|p| p.value.len()).sum()
     }
 
-    /// Runs the model on `batch` samples and returns the last layer's output (logits).
+    /// Runs the model in inference mode on `batch` samples and returns the last layer's
+    /// output (logits).
     pub fn forward(&mut self, x: &[f32], batch: usize) -> &[f32] {
+        self.run(x, batch, false)
+    }
+
+    fn run(&mut self, x: &[f32], batch: usize, training: bool) -> &[f32] {
         assert_eq!(x.len(), batch * numel(self.input), "input size");
+        for l in self.layers.iter_mut() {
+            l.set_training(training);
+        }
         for i in 0..self.layers.len() {
             let (done, rest) = self.acts.split_at_mut(i);
             let input: &[f32] = if i == 0 { x } else { &done[i - 1] };
@@ -235,7 +262,7 @@ impl Sequential {
     pub fn loss_and_grads(&mut self, x: &[f32], labels: &[u8]) -> BatchLoss {
         let batch = labels.len();
         let classes = self.outputs();
-        self.forward(x, batch);
+        self.run(x, batch, true);
         super::ensure_len(&mut self.grad, batch * classes);
         let out = softmax_cross_entropy(
             self.acts.last().expect("non-empty"),
