@@ -152,3 +152,30 @@ crate::both_targets_test! {
         check_model([4, 4, 1], &conv_bn, 4, 8);
     }
 }
+
+crate::both_targets_test! {
+    fn layer_statistics_match_a_direct_computation() {
+        use super::optimizer::Optimizer;
+        let mut rng = Rng::new(3);
+        let specs = [dense(4, Activation::Sigmoid), LayerSpec::Dropout { rate: 0.5 }, dense(3, Activation::Softmax)];
+        let mut model = Sequential::new([1, 1, 5], &specs, &mut rng).unwrap();
+        model.record_stats(true);
+        let x: Vec<f32> = (0..10).map(|i| i as f32 * 0.1).collect();
+        let before: Vec<Vec<f32>> = model.params().map(|p| p.value.clone()).collect();
+        let mut opt = Optimizer::sgd(super::sgd::SgdConfig { learning_rate: 0.5, ..Default::default() });
+        model.train_step(&x, &[0, 2], &mut opt);
+        let stats = model.layer_stats().unwrap().to_vec();
+        assert_eq!(stats.iter().map(|s| s.layer).collect::<Vec<_>>(), [0, 2]);
+        // With SGD, Δw = −lr·g, so ‖Δw‖ = lr·‖g‖ exactly up to rounding.
+        for (s, tensors) in stats.iter().zip([[0usize, 1], [2, 3]]) {
+            let w2: f32 = tensors.iter().flat_map(|&t| model.params().nth(t).unwrap().value.clone()).map(|v| v * v).sum();
+            let d2: f32 = tensors
+                .iter()
+                .flat_map(|&t| model.params().nth(t).unwrap().value.iter().zip(&before[t]).map(|(a, b)| (a - b) * (a - b)).collect::<Vec<_>>())
+                .sum();
+            assert!((s.weight_norm - w2.sqrt()).abs() < 1e-6);
+            assert!((s.update_ratio - (d2 / w2).sqrt()).abs() < 1e-6);
+            assert!((d2.sqrt() - 0.5 * s.grad_norm).abs() < 1e-5, "{} vs {}", d2.sqrt(), s.grad_norm);
+        }
+    }
+}

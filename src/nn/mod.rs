@@ -23,7 +23,7 @@ pub mod sgd;
 
 pub use activation::Activation;
 pub use init::Initializer;
-pub use model::{LayerSpec, Sequential};
+pub use model::{LayerSpec, LayerStats, Sequential};
 pub use optimizer::{Clip, Optimizer};
 pub use regularizer::Regularizer;
 

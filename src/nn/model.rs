@@ -94,6 +94,22 @@ pub struct Sequential {
     acts: Vec<Vec<f32>>,
     grad: Vec<f32>,
     grad_next: Vec<f32>,
+    /// Per-layer statistics of the latest training step, when recording is on.
+    stats: Option<Vec<LayerStats>>,
+    before: Vec<f32>,
+}
+
+/// Per-layer training statistics of one step (layers without parameters are skipped).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LayerStats {
+    /// Index of the layer in the model.
+    pub layer: usize,
+    /// L2 norm of the layer's gradients (all its tensors), after any penalty, before clipping.
+    pub grad_norm: f32,
+    /// L2 norm of the layer's weights after the update.
+    pub weight_norm: f32,
+    /// ‖Δw‖ / ‖w‖ of the update (how fast the layer is changing).
+    pub update_ratio: f32,
 }
 
 impl Sequential {
@@ -199,7 +215,19 @@ impl Sequential {
             acts,
             grad: Vec::new(),
             grad_next: Vec::new(),
+            stats: None,
+            before: Vec::new(),
         })
+    }
+
+    /// Turns per-layer statistics on (costs one copy of the weights per step) or off.
+    pub fn record_stats(&mut self, on: bool) {
+        self.stats = on.then(Vec::new);
+    }
+
+    /// Statistics of the latest training step, if recording is on.
+    pub fn layer_stats(&self) -> Option<&[LayerStats]> {
+        self.stats.as_deref()
     }
 
     /// Per-sample input shape.
@@ -297,7 +325,37 @@ impl Sequential {
     /// One optimisation step on a batch: forward, loss, backward, clipping, update.
     pub fn train_step(&mut self, x: &[f32], labels: &[u8], opt: &mut Optimizer) -> BatchLoss {
         let out = self.loss_and_grads(x, labels);
+        let Some(mut stats) = self.stats.take() else {
+            opt.step(self.params_mut().collect());
+            return out;
+        };
+        stats.clear();
+        self.before.clear();
+        for (layer, l) in self.layers.iter().enumerate() {
+            if !l.params().is_empty() {
+                let g2: f32 = l.params().iter().flat_map(|p| &p.grad).map(|g| g * g).sum();
+                stats.push(LayerStats {
+                    layer,
+                    grad_norm: libm::sqrtf(g2),
+                    ..LayerStats::default()
+                });
+                self.before
+                    .extend(l.params().iter().flat_map(|p| p.value.iter().copied()));
+            }
+        }
         opt.step(self.params_mut().collect());
+        let mut old = self.before.iter();
+        for s in stats.iter_mut() {
+            let (mut w2, mut d2) = (0.0f32, 0.0f32);
+            for &w in self.layers[s.layer].params().iter().flat_map(|p| &p.value) {
+                let d = w - old.next().expect("same shapes");
+                w2 += w * w;
+                d2 += d * d;
+            }
+            s.weight_norm = libm::sqrtf(w2);
+            s.update_ratio = if w2 > 0.0 { libm::sqrtf(d2 / w2) } else { 0.0 };
+        }
+        self.stats = Some(stats);
         out
     }
 
