@@ -1,7 +1,7 @@
 //! The wasm-bindgen boundary: plain data in, plain data out, no logic here.
 
 use crate::data::{assets, Dataset as CoreDataset};
-use crate::labs::cnn::CnnLab;
+use crate::labs::trainer::Run;
 use crate::labs::LABS;
 use crate::link;
 use std::rc::Rc;
@@ -81,7 +81,7 @@ impl Dataset {
 
 /// A running lab.
 #[wasm_bindgen]
-pub struct Lab(CnnLab);
+pub struct Lab(Run);
 
 #[wasm_bindgen]
 impl Lab {
@@ -89,7 +89,7 @@ impl Lab {
     #[wasm_bindgen(constructor)]
     pub fn new(link_text: &str, data: &Dataset) -> Result<Lab, JsError> {
         let parsed = link::parse_strict(link_text).map_err(|e| JsError::new(&e))?;
-        CnnLab::new(parsed.config, data.0.clone())
+        crate::labs::build(parsed.config, data.0.clone())
             .map(Lab)
             .map_err(|e| JsError::new(&e))
     }
@@ -109,21 +109,24 @@ impl Lab {
         to_js(&self.0.gallery(n))
     }
 
-    /// The first-layer filters as `{width, height, rgba}`.
+    /// The first-layer filters as `{width, height, rgba}`, or `null` without a conv layer.
     pub fn filters_rgba(&self) -> Result<JsValue, JsError> {
-        let (width, height, rgba) = self.0.filters_rgba();
+        let Some((width, height, rgba)) = self.0.filters_rgba() else {
+            return Ok(JsValue::NULL);
+        };
         let o = js_sys::Object::new();
-        js_sys::Reflect::set(&o, &"width".into(), &width.into())
-            .map_err(|_| JsError::new("filters"))?;
-        js_sys::Reflect::set(&o, &"height".into(), &height.into())
-            .map_err(|_| JsError::new("filters"))?;
-        js_sys::Reflect::set(
-            &o,
-            &"rgba".into(),
-            &js_sys::Uint8ClampedArray::from(&rgba[..]),
-        )
-        .map_err(|_| JsError::new("filters"))?;
+        let set = |k: &str, v: &JsValue| {
+            js_sys::Reflect::set(&o, &k.into(), v).map_err(|_| JsError::new("filters"))
+        };
+        set("width", &width.into())?;
+        set("height", &height.into())?;
+        set("rgba", &js_sys::Uint8ClampedArray::from(&rgba[..]).into())?;
         Ok(o.into())
+    }
+
+    /// Names of the trainable layers, in order (the series of per-layer charts).
+    pub fn layer_names(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.layer_names())
     }
 
     /// SHA-256 of the weights (see `Sequential::weights_sha256`).

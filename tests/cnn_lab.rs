@@ -5,7 +5,7 @@
 use mlpad::data::assets::dataset_assets;
 use mlpad::data::dataset::bundled_dir;
 use mlpad::data::Dataset;
-use mlpad::labs::cnn::CnnLab;
+use mlpad::labs::trainer::Run;
 use mlpad::link;
 use std::rc::Rc;
 
@@ -13,9 +13,9 @@ fn mnist() -> Rc<Dataset> {
     Rc::new(Dataset::load_dir("mnist", &bundled_dir()).expect("bundled MNIST decodes"))
 }
 
-fn run(link_text: &str, data: Rc<Dataset>) -> CnnLab {
+fn run(link_text: &str, data: Rc<Dataset>) -> Run {
     let parsed = link::parse_strict(link_text).expect("valid link");
-    let mut lab = CnnLab::new(parsed.config, data).expect("lab builds");
+    let mut lab = mlpad::labs::build(parsed.config, data).expect("lab builds");
     while !lab.step(64).done {}
     lab
 }
@@ -51,7 +51,7 @@ fn default_config_matches_keras_after_one_epoch() {
 #[test]
 fn a_non_finite_loss_stops_the_run_with_a_message() {
     let parsed = link::parse_strict("#lab=cnn&seed=1&train_size=320").unwrap();
-    let mut lab = CnnLab::new(parsed.config, mnist()).unwrap();
+    let mut lab = mlpad::labs::build(parsed.config, mnist()).unwrap();
     lab.step(1);
     for p in lab.model_mut().params_mut() {
         p.value[0] = f32::NAN;
@@ -104,7 +104,9 @@ fn gallery_predict_and_filters_have_the_right_shapes() {
     let p = lab.predict(&[0u8; 784]).unwrap();
     assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
     assert!(lab.predict(&[0u8; 10]).unwrap_err().contains("784"));
-    let (w, h, rgba) = lab.filters_rgba();
+    let (w, h, rgba) = lab
+        .filters_rgba()
+        .expect("the CNN starts with a convolution");
     assert_eq!((w, h), (33, 17));
     assert_eq!(rgba.len(), w * h * 4);
 }

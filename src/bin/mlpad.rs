@@ -5,7 +5,6 @@
 
 use mlpad::data::dataset::bundled_dir;
 use mlpad::data::Dataset;
-use mlpad::labs::cnn::CnnLab;
 use mlpad::link;
 use serde_json::json;
 use std::path::PathBuf;
@@ -71,7 +70,7 @@ fn run(args: &[String]) -> Result<(), String> {
     let parsed = link::parse_strict(link_text)?;
     let data = load(parsed.config.choice("dataset"), args)?;
     let seed = parsed.config.int("seed");
-    let mut lab = CnnLab::new(parsed.config.clone(), data)?;
+    let mut lab = mlpad::labs::build(parsed.config.clone(), data)?;
     let started = Instant::now();
     let mut train_seconds = 0.0;
     loop {
@@ -121,7 +120,7 @@ fn bench(args: &[String]) -> Result<(), String> {
     })?;
     let parsed = link::parse_strict("#lab=cnn&seed=42&epochs=20&batch_size=32")?;
     let data = load("mnist", args)?;
-    let mut lab = CnnLab::new(parsed.config, data)?;
+    let mut lab = mlpad::labs::build(parsed.config, data)?;
     lab.step(2);
     let mut rates: Vec<f64> = (0..repeats.max(1))
         .map(|_| {

@@ -2,12 +2,24 @@
 
 pub mod cnn;
 pub mod schema;
+pub mod trainer;
 
 use schema::LabSpec;
 use serde::Serialize;
 
 /// Every lab, in navigation order; the first is the default.
 pub static LABS: [LabSpec; 1] = [cnn::SPEC];
+
+/// Builds the run a checked config describes, on its dataset.
+pub fn build(
+    config: schema::Config,
+    data: std::rc::Rc<crate::data::Dataset>,
+) -> Result<trainer::Run, String> {
+    match config.lab.id {
+        "cnn" => cnn::build(config, data),
+        other => Err(format!("no runner for lab {other}")),
+    }
+}
 
 /// The lab with link id `id`.
 pub fn find_lab(id: &str) -> Option<&'static LabSpec> {
@@ -39,4 +51,11 @@ pub struct Snapshot {
     pub done: bool,
     /// Why training stopped early, if the loss stopped being finite.
     pub diverged: Option<String>,
+    /// Per step run since the previous snapshot, each trainable layer's gradient L2 norm
+    /// (only for labs that record statistics).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub grad_norms: Vec<Vec<f32>>,
+    /// Per step, each trainable layer's update/weight ratio (same labs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub update_ratios: Vec<Vec<f32>>,
 }

@@ -1,0 +1,351 @@
+//! The training loop every image-classification lab shares: Keras-style epochs over a
+//! shuffled training subset, test evaluation after each epoch, snapshots per chunk of
+//! steps, and a clear stop when training diverges.
+
+use super::schema::Config;
+use super::Snapshot;
+use crate::data::{Dataset, Split};
+use crate::nn::loss::{argmax, softmax_cross_entropy};
+use crate::nn::{LayerSpec, Optimizer, Sequential, Shape};
+use crate::rng::Rng;
+use serde::Serialize;
+use std::rc::Rc;
+
+/// One test image's prediction, for the gallery.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GalleryItem {
+    /// Index in the test split.
+    pub index: usize,
+    /// True class.
+    pub label: u8,
+    /// Predicted class.
+    pub predicted: u8,
+    /// Probability of the predicted class.
+    pub confidence: f32,
+}
+
+/// Accuracy and loss on a split.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    /// Fraction classified correctly (f64 so it prints as the exact ratio, e.g. 0.9785).
+    pub accuracy: f64,
+    /// Mean cross-entropy.
+    pub loss: f32,
+}
+
+/// A training run of an image classifier: model, optimizer, data order and progress.
+pub struct Run {
+    config: Config,
+    data: Rc<Dataset>,
+    model: Sequential,
+    opt: Optimizer,
+    rng: Rng,
+    train_len: usize,
+    batch_size: usize,
+    epochs: usize,
+    order: Vec<u32>,
+    step: usize,
+    pos: usize,
+    epoch: usize,
+    x: Vec<f32>,
+    y: Vec<u8>,
+    diverged: Option<String>,
+    last_test: Option<Evaluation>,
+}
+
+/// Copies images `indices` of `split` into `x` scaled to [0, 1] and their labels into `y`.
+pub fn fill_batch(
+    split: &Split,
+    indices: impl Iterator<Item = usize>,
+    x: &mut Vec<f32>,
+    y: &mut Vec<u8>,
+) {
+    x.clear();
+    y.clear();
+    for i in indices {
+        x.extend(split.image(i).iter().map(|&p| p as f32 / 255.0));
+        y.push(split.labels[i]);
+    }
+}
+
+impl Run {
+    /// A run of `config` on `data`: the model built from `specs` for inputs of shape
+    /// `input`, trained with `opt`; the seed, batch size, epochs and train size come from
+    /// the config (every training lab has those keys).
+    pub fn new(
+        config: Config,
+        data: Rc<Dataset>,
+        input: Shape,
+        specs: &[LayerSpec],
+        opt: Optimizer,
+        record_stats: bool,
+    ) -> Result<Run, String> {
+        if data.name != config.choice("dataset") {
+            return Err(format!(
+                "the run needs dataset {} but {} was loaded",
+                config.choice("dataset"),
+                data.name
+            ));
+        }
+        let mut rng = Rng::new(config.int("seed") as u64);
+        let mut model = Sequential::new(input, specs, &mut rng)?;
+        model.record_stats(record_stats);
+        let train_len = (config.int("train_size") as usize).min(data.train.len());
+        let batch_size = config.int("batch_size") as usize;
+        let epochs = config.int("epochs") as usize;
+        Ok(Run {
+            config,
+            data,
+            model,
+            opt,
+            rng,
+            train_len,
+            batch_size,
+            epochs,
+            order: Vec::new(),
+            step: 0,
+            pos: 0,
+            epoch: 0,
+            x: Vec::new(),
+            y: Vec::new(),
+            diverged: None,
+            last_test: None,
+        })
+    }
+
+    /// Steps per epoch (the last batch may be smaller, as in Keras).
+    pub fn steps_per_epoch(&self) -> usize {
+        self.train_len.div_ceil(self.batch_size)
+    }
+
+    /// Steps in the whole run.
+    pub fn total_steps(&self) -> usize {
+        self.steps_per_epoch() * self.epochs
+    }
+
+    /// True when every step has run or training diverged.
+    pub fn is_done(&self) -> bool {
+        self.diverged.is_some() || self.step >= self.total_steps()
+    }
+
+    /// The configuration being run.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The model (for inspection and hashing).
+    pub fn model(&self) -> &Sequential {
+        &self.model
+    }
+
+    /// Mutable access to the model (tests, loading weights).
+    pub fn model_mut(&mut self) -> &mut Sequential {
+        &mut self.model
+    }
+
+    /// Names of the layers that have parameters (e.g. `dense_3`), in model order.
+    pub fn layer_names(&self) -> Vec<String> {
+        self.model
+            .layers()
+            .iter()
+            .filter_map(|l| {
+                l.params()
+                    .first()
+                    .map(|p| p.name.split('/').next().unwrap_or("?").to_string())
+            })
+            .collect()
+    }
+
+    /// The latest test evaluation.
+    pub fn last_test(&self) -> Option<Evaluation> {
+        self.last_test
+    }
+
+    /// Runs up to `max_batches` training steps and reports what happened.
+    pub fn step(&mut self, max_batches: usize) -> Snapshot {
+        let mut snap = Snapshot::default();
+        for _ in 0..max_batches {
+            if self.is_done() {
+                break;
+            }
+            if self.pos == 0 {
+                self.order = (0..self.train_len as u32).collect();
+                self.rng.shuffle(&mut self.order);
+            }
+            let end = (self.pos + self.batch_size).min(self.train_len);
+            let idx = self.order[self.pos..end].iter().map(|&i| i as usize);
+            fill_batch(&self.data.train, idx, &mut self.x, &mut self.y);
+            let out = self.model.train_step(&self.x, &self.y, &mut self.opt);
+            self.step += 1;
+            snap.losses.push(out.loss);
+            snap.accuracies
+                .push(out.correct as f32 / self.y.len() as f32);
+            if let Some(stats) = self.model.layer_stats() {
+                snap.grad_norms
+                    .push(stats.iter().map(|s| s.grad_norm).collect());
+                snap.update_ratios
+                    .push(stats.iter().map(|s| s.update_ratio).collect());
+            }
+            if let Some(msg) = self.divergence(out.loss) {
+                self.diverged = Some(msg);
+                break;
+            }
+            self.pos = end;
+            if self.pos >= self.train_len {
+                self.pos = 0;
+                self.epoch += 1;
+                let e = self.evaluate_test();
+                self.last_test = Some(e);
+                snap.test_accuracy = Some(e.accuracy);
+                snap.test_loss = Some(e.loss);
+                break; // one epoch boundary per snapshot keeps per-epoch charts simple
+            }
+        }
+        snap.step = self.step;
+        snap.total_steps = self.total_steps();
+        snap.epoch = self.epoch;
+        snap.epochs = self.epochs;
+        snap.images_seen = self.epoch * self.train_len + self.pos;
+        snap.done = self.is_done();
+        snap.diverged = self.diverged.clone();
+        snap
+    }
+
+    /// Accuracy and loss on the whole test split.
+    pub fn evaluate_test(&mut self) -> Evaluation {
+        let split = &self.data.test;
+        let classes = self.model.outputs();
+        let (mut correct, mut loss_sum) = (0usize, 0.0f64);
+        let mut grad = Vec::new();
+        for start in (0..split.len()).step_by(256) {
+            let end = (start + 256).min(split.len());
+            fill_batch(split, start..end, &mut self.x, &mut self.y);
+            let logits = self.model.forward(&self.x, end - start);
+            grad.resize(logits.len(), 0.0);
+            let out = softmax_cross_entropy(logits, &self.y, classes, &mut grad);
+            correct += out.correct;
+            loss_sum += out.loss as f64 * (end - start) as f64;
+        }
+        let n = split.len().max(1) as f64;
+        Evaluation {
+            accuracy: correct as f64 / n,
+            loss: (loss_sum / n) as f32,
+        }
+    }
+
+    /// Class probabilities for one image of bytes (0 = background, 255 = ink).
+    pub fn predict(&mut self, pixels: &[u8]) -> Result<Vec<f32>, String> {
+        let [h, w, _] = self.model.input_shape();
+        if pixels.len() != h * w {
+            return Err(format!(
+                "expected {} pixels ({h}×{w}), got {}",
+                h * w,
+                pixels.len()
+            ));
+        }
+        let x: Vec<f32> = pixels.iter().map(|&p| p as f32 / 255.0).collect();
+        let mut out = vec![0.0; self.model.outputs()];
+        self.model.predict_proba(&x, 1, &mut out);
+        Ok(out)
+    }
+
+    /// Predictions for the first `n` test images.
+    pub fn gallery(&mut self, n: usize) -> Vec<GalleryItem> {
+        let n = n.min(self.data.test.len());
+        let classes = self.model.outputs();
+        fill_batch(&self.data.test, 0..n, &mut self.x, &mut self.y);
+        let mut probs = vec![0.0; n * classes];
+        self.model.predict_proba(&self.x, n, &mut probs);
+        probs
+            .chunks_exact(classes)
+            .enumerate()
+            .map(|(i, p)| {
+                let k = argmax(p);
+                GalleryItem {
+                    index: i,
+                    label: self.data.test.labels[i],
+                    predicted: k as u8,
+                    confidence: p[k],
+                }
+            })
+            .collect()
+    }
+
+    /// The first layer's filters as one RGBA image: a grid of 8 columns, each filter's
+    /// weights mapped to blue (negative) … white (0) … orange (positive), 1-pixel gaps.
+    /// `None` when the first layer is not a convolution.
+    pub fn filters_rgba(&self) -> Option<(usize, usize, Vec<u8>)> {
+        let kernel = self.model.params().next().filter(|p| p.shape.len() == 4)?;
+        let (kh, kw, cin, f) = (
+            kernel.shape[0],
+            kernel.shape[1],
+            kernel.shape[2],
+            kernel.shape[3],
+        );
+        let cols = 8.min(f);
+        let rows = f.div_ceil(cols);
+        let (width, height) = (cols * (kw + 1) + 1, rows * (kh + 1) + 1);
+        let mut rgba = vec![255u8; width * height * 4];
+        for px in rgba.chunks_exact_mut(4) {
+            px.copy_from_slice(&[226, 232, 240, 255]);
+        }
+        for k in 0..f {
+            let weight = |i: usize, j: usize| kernel.value[((i * kw + j) * cin) * f + k];
+            let scale = (0..kh * kw)
+                .map(|t| weight(t / kw, t % kw).abs())
+                .fold(1e-12f32, f32::max);
+            let (ox, oy) = ((k % cols) * (kw + 1) + 1, (k / cols) * (kh + 1) + 1);
+            for i in 0..kh {
+                for j in 0..kw {
+                    let t = weight(i, j) / scale;
+                    let (target, a) = if t >= 0.0 {
+                        ([234.0, 88.0, 12.0], t)
+                    } else {
+                        ([37.0, 99.0, 235.0], -t)
+                    };
+                    let c: [u8; 3] =
+                        std::array::from_fn(|ch| (255.0 + (target[ch] - 255.0) * a).round() as u8);
+                    let o = ((oy + i) * width + ox + j) * 4;
+                    rgba[o..o + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
+                }
+            }
+        }
+        Some((width, height, rgba))
+    }
+
+    /// Why training must stop after a step with this loss, if it must: a non-finite loss,
+    /// or (when statistics are recorded) non-finite gradients, naming the layer where the
+    /// backward pass first produced them.
+    fn divergence(&self, loss: f32) -> Option<String> {
+        let bad_layer = self.model.layer_stats().and_then(|stats| {
+            stats
+                .iter()
+                .rev()
+                .find(|s| !s.grad_norm.is_finite() || !s.weight_norm.is_finite())
+        });
+        if loss.is_finite() && bad_layer.is_none() {
+            return None;
+        }
+        let mut msg = format!(
+            "Training diverged at step {}: the loss became {}",
+            self.step, loss
+        );
+        if let Some(s) = bad_layer {
+            let layer_name = self.model.layers()[s.layer].params()[0]
+                .name
+                .split('/')
+                .next()
+                .unwrap_or("?")
+                .to_string();
+            msg.push_str(&format!(
+                "; gradients first became non-finite in layer {} ({}, counting from the input)",
+                s.layer + 1,
+                layer_name
+            ));
+        }
+        msg.push_str(
+            ". Lower the learning rate, use a gentler initializer or clipping, and reset.",
+        );
+        Some(msg)
+    }
+}
