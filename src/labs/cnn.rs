@@ -6,7 +6,7 @@
 //! epoch (as Keras' `fit` does), test accuracy measured after each epoch.
 
 use super::schema::{Config, Help, Kind, LabSpec, Param};
-use super::trainer::Run;
+use super::trainer::{self, Run};
 use crate::data::Dataset;
 use crate::nn::adam::AdamConfig;
 use crate::nn::{Activation, LayerSpec, Optimizer};
@@ -15,37 +15,51 @@ use std::rc::Rc;
 /// The lab's parameter table.
 pub const SPEC: LabSpec = LabSpec {
     id: "cnn",
-    title: Help { en: "Convolutional network", zh: "卷积神经网络" },
+    title: Help {
+        en: "Convolutional network",
+        zh: "卷积神经网络",
+    },
+    presets: &[],
     params: &[
-        Param {
-            name: "seed",
-            kind: Kind::Int { min: 0, max: 4_294_967_295, default: 42 },
-            help: Help { en: "Seeds the initial weights and the shuffling; the same seed replays the same run.", zh: "决定初始权重与数据打乱顺序；相同的种子会得到完全相同的结果。" },
-        },
-        Param {
-            name: "dataset",
-            kind: Kind::Choice { choices: &["mnist", "fashion_mnist"], default: "mnist" },
-            help: Help { en: "Handwritten digits (MNIST) or clothing photos (Fashion-MNIST).", zh: "手写数字（MNIST）或服饰图片（Fashion-MNIST）。" },
-        },
-        Param {
-            name: "epochs",
-            kind: Kind::Int { min: 1, max: 20, default: 1 },
-            help: Help { en: "Passes over the training images.", zh: "遍历训练集的轮数。" },
-        },
+        trainer::SEED,
+        trainer::DATASET,
+        trainer::EPOCHS,
         Param {
             name: "batch_size",
-            kind: Kind::Int { min: 1, max: 512, default: 32 },
-            help: Help { en: "Images per gradient step.", zh: "每次梯度更新使用的图片数。" },
+            kind: Kind::Int {
+                min: 1,
+                max: 512,
+                default: 32,
+            },
+            help: Help {
+                en: "Images per gradient step.",
+                zh: "每次梯度更新使用的图片数。",
+            },
         },
         Param {
             name: "learning_rate",
-            kind: Kind::Float { min: 1e-5, max: 1.0, default: 0.001, log: true },
-            help: Help { en: "Adam's step size; too large and training diverges.", zh: "Adam 的步长；过大会导致训练发散。" },
+            kind: Kind::Float {
+                min: 1e-5,
+                max: 1.0,
+                default: 0.001,
+                log: true,
+            },
+            help: Help {
+                en: "Adam's step size; too large and training diverges.",
+                zh: "Adam 的步长；过大会导致训练发散。",
+            },
         },
         Param {
             name: "train_size",
-            kind: Kind::Int { min: 100, max: 12_000, default: 12_000 },
-            help: Help { en: "How many of the first training images to use.", zh: "使用训练集中前多少张图片。" },
+            kind: Kind::Int {
+                min: 100,
+                max: 12_000,
+                default: 12_000,
+            },
+            help: Help {
+                en: "How many of the first training images to use.",
+                zh: "使用训练集中前多少张图片。",
+            },
         },
     ],
 };

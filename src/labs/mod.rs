@@ -1,6 +1,7 @@
 //! The labs: one file each, holding its parameter table and its runner.
 
 pub mod cnn;
+pub mod gradients;
 pub mod schema;
 pub mod trainer;
 
@@ -8,7 +9,7 @@ use schema::LabSpec;
 use serde::Serialize;
 
 /// Every lab, in navigation order; the first is the default.
-pub static LABS: [LabSpec; 1] = [cnn::SPEC];
+pub static LABS: [LabSpec; 2] = [cnn::SPEC, gradients::SPEC];
 
 /// Builds the run a checked config describes, on its dataset.
 pub fn build(
@@ -17,6 +18,7 @@ pub fn build(
 ) -> Result<trainer::Run, String> {
     match config.lab.id {
         "cnn" => cnn::build(config, data),
+        "gradients" => gradients::build(config, data),
         other => Err(format!("no runner for lab {other}")),
     }
 }

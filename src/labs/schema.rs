@@ -77,6 +77,21 @@ pub struct LabSpec {
     pub title: Help,
     /// Its parameters, in display and link order.
     pub params: &'static [Param],
+    /// One-click settings that reproduce a textbook case (may be empty).
+    pub presets: &'static [Preset],
+}
+
+/// A named set of values for some of a lab's parameters (the rest keep their defaults).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Preset {
+    /// Stable id.
+    pub id: &'static str,
+    /// Button label in both languages.
+    pub title: Help,
+    /// What the preset shows, in both languages.
+    pub help: Help,
+    /// `(parameter, link value)` pairs.
+    pub values: &'static [(&'static str, &'static str)],
 }
 
 /// A checked parameter value.

@@ -2,7 +2,7 @@
 //! shuffled training subset, test evaluation after each epoch, snapshots per chunk of
 //! steps, and a clear stop when training diverges.
 
-use super::schema::Config;
+use super::schema::{Config, Help, Kind, Param};
 use super::Snapshot;
 use crate::data::{Dataset, Split};
 use crate::nn::loss::{argmax, softmax_cross_entropy};
@@ -10,6 +10,47 @@ use crate::nn::{LayerSpec, Optimizer, Sequential, Shape};
 use crate::rng::Rng;
 use serde::Serialize;
 use std::rc::Rc;
+
+/// `seed`: shared by every training lab.
+pub const SEED: Param = Param {
+    name: "seed",
+    kind: Kind::Int {
+        min: 0,
+        max: 4_294_967_295,
+        default: 42,
+    },
+    help: Help {
+        en: "Seeds the initial weights and the shuffling; the same seed replays the same run.",
+        zh: "决定初始权重与数据打乱顺序；相同的种子会得到完全相同的结果。",
+    },
+};
+
+/// `dataset`: shared by every training lab.
+pub const DATASET: Param = Param {
+    name: "dataset",
+    kind: Kind::Choice {
+        choices: &["mnist", "fashion_mnist"],
+        default: "mnist",
+    },
+    help: Help {
+        en: "Handwritten digits (MNIST) or clothing photos (Fashion-MNIST).",
+        zh: "手写数字（MNIST）或服饰图片（Fashion-MNIST）。",
+    },
+};
+
+/// `epochs`: shared by every training lab.
+pub const EPOCHS: Param = Param {
+    name: "epochs",
+    kind: Kind::Int {
+        min: 1,
+        max: 20,
+        default: 1,
+    },
+    help: Help {
+        en: "Passes over the training images.",
+        zh: "遍历训练集的轮数。",
+    },
+};
 
 /// One test image's prediction, for the gallery.
 #[derive(Clone, Debug, PartialEq, Serialize)]
