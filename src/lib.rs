@@ -9,6 +9,8 @@ pub mod data;
 pub mod kernels;
 pub mod labs;
 pub mod link;
+/// scikit-learn-exact classification metrics (accuracy, F1, ROC/PR curves, ...).
+pub mod metrics;
 pub mod nn;
 pub mod rng;
 pub mod simd;
