@@ -175,13 +175,19 @@ mod tests {
 
     #[test]
     fn pairwise_sum_matches_numpy_block_structure() {
-        // numpy: np.sum([1e16, 1, 1, 1, 1, 1, 1, 1, 1]) == 1.0000000000000002e16 because
-        // the ninth element goes to the first accumulator, not to a running total.
+        // numpy: np.sum([1e16, 1, 1, 1, 1, 1, 1, 1, 1]) == 1.0000000000000008e16 (eight
+        // accumulators); a running total would stay at 1e16.
         let a = [1e16, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
         assert_eq!(np_sum(&a), 1e16 + 8.0);
         let b = [1e16, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
         assert_eq!(np_sum(&b), 1e16);
         assert_eq!(np_sum(&[-0.0]).to_bits(), 0.0f64.to_bits());
+        // Over 128 elements numpy splits in halves (at multiples of 8). Value from
+        // numpy 2.4.6; a running total gives 1.9928571428571436e18.
+        let c: Vec<f64> = (0..300)
+            .map(|i| if i % 37 == 0 { 1e16 } else { 1.0 } * (1.0 + i as f64 / 7.0))
+            .collect();
+        assert_eq!(np_sum(&c), 1.9928571428571497e18);
         assert!(np_mean(&[]).is_nan());
     }
 }
