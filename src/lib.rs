@@ -7,6 +7,8 @@
 
 pub mod data;
 pub mod kernels;
+/// scikit-learn-exact brute-force `KNeighborsClassifier` (uniform/distance, L2/L1).
+pub mod knn;
 pub mod labs;
 pub mod link;
 /// scikit-learn-exact classification metrics (accuracy, F1, ROC/PR curves, ...).
@@ -14,6 +16,8 @@ pub mod metrics;
 pub mod nn;
 pub mod rng;
 pub mod simd;
+/// scikit-learn's `train_test_split` (numpy legacy MT19937), index for index.
+pub mod split;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
