@@ -16,7 +16,9 @@ const state = {
   canonical: '',
   phase: 'idle', // idle | loading | training | paused | done
   classes: [],
-  history: { loss: [], acc: [], test: [] },
+  history: { loss: [], acc: [], test: [], grads: [] },
+  layerNames: [],
+  preset: null,
   totalSteps: 1,
   errors: [],
   run: 0, // id of the current run; messages of older runs are dropped
@@ -28,6 +30,7 @@ if (new URLSearchParams(location.search).get('embed') === '1') document.body.cla
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const lossChart = new LineChart($('chart-loss'));
 const accChart = new LineChart($('chart-acc'), { yMin: 0, yMax: 1, percent: true });
+const gradChart = new LineChart($('chart-grads'), { log: true });
 const pad = new DrawPad($('pad'), (pixels) => {
   if (state.phase === 'done' || state.phase === 'paused' || state.phase === 'training') worker.postMessage({ type: 'predict', pixels });
 });
@@ -39,7 +42,10 @@ function applyLang() {
   for (const el of document.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', tr(el.dataset.i18nLabel));
   for (const b of document.querySelectorAll('.lang button')) b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
   renderNav();
-  if (state.lab) renderControls();
+  const labId = state.lab?.id ?? 'cnn';
+  $('lab-title').textContent = tr(`${labId}.title`);
+  $('lab-intro').textContent = tr(`${labId}.intro`);
+  if (state.lab) { renderControls(); renderPresets(); }
   if (state.errors.length) showErrors(state.errors);
   renderPhase();
   renderProbs(null);
@@ -60,7 +66,7 @@ function renderNav() {
     if (state.lab?.id === id) a.setAttribute('aria-current', 'page');
     nav.append(a);
   }
-  for (const id of PLANNED) {
+  for (const id of PLANNED.filter((p) => !ids.includes(p))) {
     const s = document.createElement('span');
     s.className = 'soon';
     s.title = tr('soon');
@@ -112,6 +118,30 @@ function renderControls() {
   }
 }
 
+function renderPresets() {
+  const presets = state.lab.presets || [];
+  $('presets').hidden = presets.length === 0;
+  const box = $('preset-buttons');
+  box.textContent = '';
+  for (const p of presets) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.dataset.preset = p.id;
+    b.textContent = p.title[state.lang] ?? p.title.en;
+    b.setAttribute('aria-pressed', String(state.preset === p.id));
+    b.addEventListener('click', () => {
+      state.preset = p.id;
+      // The preset's values override the current settings; everything else stays.
+      const values = new Map(linkFromControls().split('&').map((kv) => kv.split('=')));
+      for (const [k, v] of p.values) values.set(k, v);
+      worker.postMessage({ type: 'parse', hash: [...values].map(([k, v]) => `${k}=${v}`).join('&'), from: 'controls' });
+    });
+    box.append(b);
+  }
+  const current = presets.find((p) => p.id === state.preset);
+  $('preset-help').textContent = current ? current.help[state.lang] ?? current.help.en : '';
+}
+
 function linkFromControls() {
   const parts = [`lab=${state.lab.id}`];
   for (const el of $('controls').elements) if (el.name) parts.push(`${el.name}=${encodeURIComponent(el.value.trim())}`);
@@ -119,6 +149,7 @@ function linkFromControls() {
 }
 
 function onControlChange() {
+  state.preset = null;
   worker.postMessage({ type: 'parse', hash: linkFromControls(), from: 'controls' });
 }
 
@@ -193,7 +224,10 @@ $('copy-link').addEventListener('click', async () => {
 });
 
 function resetView() {
-  state.history = { loss: [], acc: [], test: [] };
+  state.history = { loss: [], acc: [], test: [], grads: [] };
+  state.alarm = null;
+  $('card-filters').hidden = true;
+  $('card-grads').hidden = true;
   state.ema = null;
   $('progress').value = 0;
   $('progress-pct').textContent = '';
@@ -219,10 +253,22 @@ function drawCharts() {
     return pts.map(([x, y]) => { m = m === null ? y : m + a * (y - m); return [x, m]; });
   };
   const raw = h.loss.filter(([, y]) => Number.isFinite(y));
+  const alarm = state.alarm;
   lossChart.setSeries([
     { label: tr('train_series'), color: COLORS.train, points: ema(raw), raw },
     { label: tr('test_series'), color: COLORS.test, points: h.test.map(([x, , l]) => [x, l]), markers: true },
-  ], state.totalSteps);
+  ], state.totalSteps, alarm);
+  if (h.grads.length) {
+    $('card-grads').hidden = false;
+    const n = h.grads.length;
+    gradChart.setSeries(h.grads.map((pts, i) => {
+      // Light (input side) to dark (output side).
+      const t = n > 1 ? i / (n - 1) : 1;
+      const color = `hsl(${Math.round(200 + 60 * t)}, 70%, ${Math.round(72 - 42 * t)}%)`;
+      const label = i === 0 ? tr('layer_input') : i === n - 1 ? tr('layer_output') : '';
+      return { label, color, points: pts, thin: true, noLegend: !label };
+    }), state.totalSteps, alarm);
+  }
   accChart.setSeries([
     { label: tr('train_series'), color: COLORS.train, points: ema(h.acc), raw: h.acc },
     { label: tr('test_series'), color: COLORS.test, points: h.test.map(([x, a]) => [x, a]), markers: true },
@@ -267,8 +313,12 @@ worker.onmessage = (ev) => {
       const fromControls = m.from === 'controls';
       if (m.errors.length) { state.errors = m.errors; showErrors(m.errors); }
       else if (fromControls) { $('alert').hidden = true; state.errors = []; }
+      if (m.from !== 'controls') state.preset = null;
       renderNav();
       renderControls();
+      renderPresets();
+      $('lab-title').textContent = tr(`${m.lab}.title`);
+      $('lab-intro').textContent = tr(`${m.lab}.intro`);
       history.replaceState(null, '', `#${m.canonical}`);
       document.title = `mlpad · ${tr(`lab.${m.lab}`)}`;
       break;
@@ -281,6 +331,7 @@ worker.onmessage = (ev) => {
     }
     case 'started':
       state.classes = m.classes;
+      state.layerNames = m.layers;
       $('param-count').textContent = m.param_count.toLocaleString();
       setPhase('training');
       renderProbs(null);
@@ -290,7 +341,12 @@ worker.onmessage = (ev) => {
       state.totalSteps = s.total_steps;
       const first = s.step - s.losses.length;
       s.losses.forEach((l, i) => state.history.loss.push([first + i + 1, l]));
+      const bad = s.losses.findIndex((l) => !Number.isFinite(l));
+      if (s.diverged) state.alarm = { x: bad >= 0 ? first + bad + 1 : s.step, label: tr('broke_at', { v: bad >= 0 ? String(s.losses[bad]) : 'Inf', s: s.step }) };
       s.accuracies.forEach((a, i) => state.history.acc.push([first + i + 1, a]));
+      (s.grad_norms || []).forEach((norms, i) => norms.forEach((g, layer) => {
+        (state.history.grads[layer] ||= []).push([first + i + 1, g]);
+      }));
       if (s.test_accuracy !== null && s.test_accuracy !== undefined) {
         state.history.test.push([s.step, s.test_accuracy, s.test_loss]);
         $('test-accuracy').textContent = `${(s.test_accuracy * 100).toFixed(2)}%`;
@@ -312,6 +368,7 @@ worker.onmessage = (ev) => {
       drawGallery($('gallery'), m.items, m.images, state.classes, tr);
       break;
     case 'filters':
+      $('card-filters').hidden = false;
       drawPixels($('filters'), m.width, m.height, m.rgba, 8);
       break;
     case 'prediction':
@@ -321,7 +378,7 @@ worker.onmessage = (ev) => {
       $('weights-sha256').textContent = m.weights_sha256;
       $('weights-sha256').title = m.weights_sha256;
       setPhase('done');
-      if (m.diverged) { showMessage(`${tr('diverged')} ${m.diverged}`); $('status').textContent = m.diverged; }
+      if (m.diverged) { showMessage(m.diverged); $('status').textContent = tr('diverged'); }
       break;
     case 'error':
       showMessage(tr('error', { m: m.message }));

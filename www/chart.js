@@ -3,9 +3,9 @@
 // markers joined by a line.
 
 export class LineChart {
-  constructor(canvas, { yMin = null, yMax = null, percent = false } = {}) {
+  constructor(canvas, { yMin = null, yMax = null, percent = false, log = false } = {}) {
     this.canvas = canvas;
-    this.opts = { yMin, yMax, percent };
+    this.opts = { yMin, yMax, percent, log };
     this.series = [];
     this.xMax = 1;
     this.pending = false;
@@ -13,8 +13,9 @@ export class LineChart {
   }
 
   /** Series: {label, color, points: [[x, y]...], raw?: [[x, y]...], markers?: bool}. */
-  setSeries(series, xMax) {
+  setSeries(series, xMax, alarm = null) {
     this.series = series;
+    this.alarm = alarm; // {x, label}: a red marker where the run broke (NaN/Inf)
     this.xMax = Math.max(1, xMax);
     this.requestDraw();
   }
@@ -40,16 +41,29 @@ export class LineChart {
     const css = getComputedStyle(document.documentElement);
     const ink = css.getPropertyValue('--muted').trim() || '#64748b';
     const grid = css.getPropertyValue('--grid').trim() || '#e2e8f0';
-    const pad = { l: 44, r: 10, t: 22, b: 22 };
+    const pad = { l: 52, r: 10, t: 22, b: 22 };
     const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
 
-    const ys = this.series.flatMap((s) => [...s.points, ...(s.raw || [])].map((p) => p[1])).filter(Number.isFinite);
-    let lo = this.opts.yMin ?? (ys.length ? Math.min(...ys) : 0);
-    let hi = this.opts.yMax ?? (ys.length ? Math.max(...ys) : 1);
-    if (this.opts.yMin === null && lo > 0) lo = 0;
+    // On a log scale values are plotted as log10(y); zeros and non-finite values are skipped.
+    const log = this.opts.log;
+    const tf = (y) => (log ? (y > 0 ? Math.log10(y) : NaN) : y);
+    let lo, hi;
+    for (const s of this.series) {
+      for (const p of [...s.points, ...(s.raw || [])]) {
+        const v = tf(p[1]);
+        if (!Number.isFinite(v)) continue;
+        lo = lo === undefined ? v : Math.min(lo, v);
+        hi = hi === undefined ? v : Math.max(hi, v);
+      }
+    }
+    lo = this.opts.yMin ?? lo ?? 0;
+    hi = this.opts.yMax ?? hi ?? 1;
+    if (log) { lo = Math.floor(lo); hi = Math.ceil(hi); }
+    else if (this.opts.yMin === null && lo > 0) lo = 0;
     if (!(hi > lo)) hi = lo + 1;
     const X = (x) => pad.l + (x / this.xMax) * pw;
-    const Y = (y) => pad.t + (1 - (Math.min(Math.max(y, lo), hi) - lo) / (hi - lo)) * ph;
+    const Y = (y) => pad.t + (1 - (Math.min(Math.max(tf(y), lo), hi) - lo) / (hi - lo)) * ph;
+    const Yv = (v) => pad.t + (1 - (v - lo) / (hi - lo)) * ph;
 
     g.font = '11px system-ui, sans-serif';
     g.fillStyle = ink;
@@ -57,11 +71,16 @@ export class LineChart {
     g.lineWidth = 1;
     g.textAlign = 'right';
     g.textBaseline = 'middle';
-    for (let i = 0; i <= 4; i++) {
-      const v = lo + ((hi - lo) * i) / 4;
-      const y = Y(v);
+    // Log scale: one tick per power of ten, or per 2, 3… powers when the range is wide.
+    const every = log ? Math.ceil((hi - lo) / 6) : 1;
+    const steps = log ? Math.floor((hi - lo) / every) : 4;
+    for (let i = 0; i <= steps; i++) {
+      const v = log ? lo + i * every : lo + ((hi - lo) * i) / 4;
+      const y = Yv(v);
       g.beginPath(); g.moveTo(pad.l, y); g.lineTo(w - pad.r, y); g.stroke();
-      g.fillText(this.opts.percent ? `${Math.round(v * 100)}%` : v.toFixed(hi - lo < 1 ? 2 : 1), pad.l - 6, y);
+      const big = Math.abs(v) >= 1e4;
+      const label = log ? `1e${v}` : this.opts.percent ? `${Math.round(v * 100)}%` : big ? v.toExponential(1) : v.toFixed(hi - lo < 2 ? 2 : 1);
+      g.fillText(label, pad.l - 6, y);
     }
     g.textAlign = 'center';
     g.textBaseline = 'top';
@@ -73,24 +92,43 @@ export class LineChart {
     for (const s of this.series) {
       if (s.raw?.length) {
         g.fillStyle = s.color + '33';
-        for (const [x, y] of s.raw) if (Number.isFinite(y)) g.fillRect(X(x) - 1, Y(y) - 1, 2, 2);
+        for (const [x, y] of s.raw) if (Number.isFinite(tf(y))) g.fillRect(X(x) - 1, Y(y) - 1, 2, 2);
       }
       if (!s.points.length) continue;
       g.strokeStyle = s.color;
-      g.lineWidth = s.markers ? 1.5 : 2;
+      g.lineWidth = s.markers ? 1.5 : s.thin ? 1.25 : 2;
       g.beginPath();
-      s.points.forEach(([x, y], i) => (i ? g.lineTo(X(x), Y(y)) : g.moveTo(X(x), Y(y))));
+      let pen = false;
+      for (const [x, y] of s.points) {
+        // A gap where a value is missing or not finite.
+        if (!Number.isFinite(tf(y))) { pen = false; continue; }
+        if (pen) g.lineTo(X(x), Y(y)); else g.moveTo(X(x), Y(y));
+        pen = true;
+      }
       g.stroke();
       if (s.markers) {
         g.fillStyle = s.color;
-        for (const [x, y] of s.points) { g.beginPath(); g.arc(X(x), Y(y), 3.5, 0, 2 * Math.PI); g.fill(); }
+        for (const [x, y] of s.points) if (Number.isFinite(tf(y))) { g.beginPath(); g.arc(X(x), Y(y), 3.5, 0, 2 * Math.PI); g.fill(); }
       }
+    }
+    if (this.alarm) {
+      const x = X(this.alarm.x);
+      g.strokeStyle = '#dc2626';
+      g.setLineDash([4, 3]);
+      g.beginPath(); g.moveTo(x, pad.t); g.lineTo(x, h - pad.b); g.stroke();
+      g.setLineDash([]);
+      g.fillStyle = '#dc2626';
+      g.font = 'bold 11px system-ui, sans-serif';
+      g.textAlign = x > w / 2 ? 'right' : 'left';
+      g.fillText(this.alarm.label, x + (x > w / 2 ? -4 : 4), pad.t + 12);
+      g.font = '11px system-ui, sans-serif';
     }
     // Legend, top left.
     let lx = pad.l + 4;
     g.textAlign = 'left';
     g.textBaseline = 'middle';
     for (const s of this.series) {
+      if (s.noLegend) continue;
       g.fillStyle = s.color;
       g.fillRect(lx, 8, 12, 3);
       g.fillStyle = ink;

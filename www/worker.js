@@ -57,8 +57,8 @@ function postVisuals() {
   const data = lab._data;
   const images = items.map((it) => data.image_rgba('test', it.index));
   post({ type: 'gallery', run: runId, items, images });
-  const f = lab.filters_rgba();
-  post({ type: 'filters', run: runId, width: f.width, height: f.height, rgba: f.rgba });
+  const f = lab.filters_rgba(); // null when the model does not start with a convolution
+  if (f) post({ type: 'filters', run: runId, width: f.width, height: f.height, rgba: f.rgba });
 }
 
 function loop(id) {
@@ -100,7 +100,7 @@ self.onmessage = async (ev) => {
         break;
       case 'parse': {
         const p = mlpad.parse_link(msg.hash || '');
-        post({ type: 'parsed', ...p });
+        post({ type: 'parsed', from: msg.from, ...p });
         break;
       }
       case 'start': {
@@ -112,7 +112,7 @@ self.onmessage = async (ev) => {
         lab?.free();
         lab = new mlpad.Lab('#' + parsed.canonical, data);
         lab._data = data;
-        post({ type: 'started', run: id, param_count: lab.param_count(), classes: mlpad.asset_manifest().datasets[parsed.config.values.dataset].classes });
+        post({ type: 'started', run: id, param_count: lab.param_count(), layers: lab.layer_names(), classes: mlpad.asset_manifest().datasets[parsed.config.values.dataset].classes });
         running = true;
         chunk = 2;
         rate = { t: 0, images: 0, ips: 0 };
