@@ -10,7 +10,11 @@ use mlpad::link;
 use std::rc::Rc;
 
 fn preset_link(id: &str) -> String {
-    let p = gradients::SPEC.presets.iter().find(|p| p.id == id).expect("preset exists");
+    let p = gradients::SPEC
+        .presets
+        .iter()
+        .find(|p| p.id == id)
+        .expect("preset exists");
     let mut s = String::from("#lab=gradients");
     for (k, v) in p.values {
         s.push_str(&format!("&{k}={v}"));
@@ -44,7 +48,10 @@ fn vanishing_preset_starves_the_first_layers_and_its_fix_does_not() {
     let (snaps, lab) = run(&preset_link("vanishing_fixed"));
     let g = &snaps[0].grad_norms[0];
     let ratio = g[0] / g[g.len() - 1];
-    assert!(ratio > 0.05, "first/last gradient norm with he_normal + BN: {ratio}");
+    assert!(
+        ratio > 0.05,
+        "first/last gradient norm with he_normal + BN: {ratio}"
+    );
     assert!(lab.last_test().unwrap().accuracy > 0.85);
 }
 
@@ -52,8 +59,14 @@ fn vanishing_preset_starves_the_first_layers_and_its_fix_does_not() {
 fn exploding_preset_stops_with_step_and_layer_and_its_fix_learns() {
     let (snaps, _) = run(&preset_link("exploding"));
     let last = snaps.last().unwrap();
-    let msg = last.diverged.as_ref().expect("the exploding preset diverges");
-    assert!(msg.contains("diverged at step") && msg.contains("in layer"), "{msg}");
+    let msg = last
+        .diverged
+        .as_ref()
+        .expect("the exploding preset diverges");
+    assert!(
+        msg.contains("diverged at step") && msg.contains("in layer"),
+        "{msg}"
+    );
     assert!(last.done);
 
     let (snaps, lab) = run(&preset_link("exploding_fixed"));
