@@ -6,6 +6,8 @@ import { DrawPad, drawGallery, drawPixels } from './draw.js';
 
 const $ = (id) => document.getElementById(id);
 const PLANNED = ['metrics', 'regularization', 'augmentation', 'gradients', 'transfer', 'knn', 'gan'];
+// Labs whose views this page has; the core may know more (they run in the CLI meanwhile).
+const PAGE_LABS = new Set(['cnn', 'gradients']);
 const COLORS = { train: '#2563eb', test: '#ea580c' };
 
 const state = {
@@ -58,7 +60,7 @@ for (const b of document.querySelectorAll('.lang button')) {
 function renderNav() {
   const nav = $('labs');
   nav.textContent = '';
-  const ids = state.schema ? state.schema.map((l) => l.id) : ['cnn'];
+  const ids = (state.schema ? state.schema.map((l) => l.id) : ['cnn']).filter((id) => PAGE_LABS.has(id));
   for (const id of ids) {
     const a = document.createElement('a');
     a.href = `#lab=${id}`;
@@ -307,12 +309,19 @@ worker.onmessage = (ev) => {
       worker.postMessage({ type: 'parse', hash: location.hash, from: 'hash' });
       break;
     case 'parsed': {
+      if (!PAGE_LABS.has(m.lab)) {
+        // Known to the core but not drawn here yet: say so and show the default lab.
+        showMessage(tr('cli_only', { lab: m.lab, link: `#${m.canonical}` }));
+        worker.postMessage({ type: 'parse', hash: 'lab=cnn', from: 'fallback' });
+        break;
+      }
       state.lab = state.schema.find((l) => l.id === m.lab);
       state.config = m.config;
       state.canonical = m.canonical;
       const fromControls = m.from === 'controls';
       if (m.errors.length) { state.errors = m.errors; showErrors(m.errors); }
       else if (fromControls) { $('alert').hidden = true; state.errors = []; }
+      else if (m.from !== 'fallback') { $('alert').hidden = true; }
       if (m.from !== 'controls') state.preset = null;
       renderNav();
       renderControls();
