@@ -72,11 +72,21 @@ pub fn gemm(m: usize, n: usize, k: usize, a: Mat, b: Mat, c: &mut [f32], accumul
         let mut i0 = 0;
         while i0 < m {
             let rows = MR.min(m - i0);
-            pack_a(i0, rows, k, a, apack);
+            // Row-major A needs no packing: the kernel reads its four rows in place.
+            let direct = a.cs == 1 && rows == MR;
+            if !direct {
+                pack_a(i0, rows, k, a, apack);
+            }
             for jp in 0..n_panels {
                 let j0 = jp * NR;
                 let cols = NR.min(n - j0);
-                let tile = gemm_f32_4x8(k, apack, &bpack[jp * k * NR..(jp + 1) * k * NR]);
+                let bp = &bpack[jp * k * NR..(jp + 1) * k * NR];
+                let tile = if direct {
+                    let row = |r: usize| &a.data[(i0 + r) * a.rs..(i0 + r) * a.rs + k];
+                    gemm_f32_4x8_rows(k, [row(0), row(1), row(2), row(3)], bp)
+                } else {
+                    gemm_f32_4x8(k, apack, bp)
+                };
                 for r in 0..rows {
                     let row = &mut c[(i0 + r) * n + j0..(i0 + r) * n + j0 + cols];
                     for (x, &t) in row.iter_mut().zip(&tile[r][..cols]) {
@@ -151,6 +161,30 @@ fn gemm_f32_4x8(k: usize, ap: &[f32], bp: &[f32]) -> [[f32; NR]; MR] {
         let b1 = F32x4::load(&b8[4..8]);
         for r in 0..MR {
             let av = F32x4::splat(a4[r]);
+            acc[r][0] = acc[r][0].mul_add(av, b0);
+            acc[r][1] = acc[r][1].mul_add(av, b1);
+        }
+    }
+    let mut out = [[0.0; NR]; MR];
+    for r in 0..MR {
+        out[r][..4].copy_from_slice(&acc[r][0].to_array());
+        out[r][4..].copy_from_slice(&acc[r][1].to_array());
+    }
+    out
+}
+
+/// The 4×8 micro-kernel reading A from four row slices (row-major A, no packing); the
+/// same arithmetic in the same order as [`gemm_f32_4x8`].
+#[inline(always)]
+fn gemm_f32_4x8_rows(k: usize, a: [&[f32]; MR], bp: &[f32]) -> [[f32; NR]; MR] {
+    let (a0, a1, a2, a3) = (&a[0][..k], &a[1][..k], &a[2][..k], &a[3][..k]);
+    let bp = &bp[..k * NR];
+    let mut acc = [[F32x4::zero(); 2]; MR];
+    for (p, b8) in bp.chunks_exact(NR).enumerate() {
+        let b0 = F32x4::load(&b8[0..4]);
+        let b1 = F32x4::load(&b8[4..8]);
+        for (r, av) in [a0[p], a1[p], a2[p], a3[p]].into_iter().enumerate() {
+            let av = F32x4::splat(av);
             acc[r][0] = acc[r][0].mul_add(av, b0);
             acc[r][1] = acc[r][1].mul_add(av, b1);
         }
