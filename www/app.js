@@ -215,6 +215,10 @@ $('reset').addEventListener('click', () => {
   resetView();
   setPhase('idle');
 });
+$('intro-more').addEventListener('click', () => {
+  const open = $('lab-intro').classList.toggle('clamped');
+  $('intro-more').textContent = tr(open ? 'read_more' : 'read_less');
+});
 $('clear-pad').addEventListener('click', () => { pad.clear(); renderProbs(null); });
 $('copy-link').addEventListener('click', async () => {
   try {
