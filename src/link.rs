@@ -122,11 +122,16 @@ pub fn parse(link: &str) -> Parsed {
                         config.values.insert(p.name, v);
                     }
                     Err(m) => {
-                        let d = p.default_value();
+                        let d = p.default_value().to_string();
+                        let (d, d_zh) = if d.is_empty() {
+                            ("(empty)".to_string(), "（空）".to_string())
+                        } else {
+                            (d.clone(), format!(" {d}"))
+                        };
                         err(
                             key,
                             format!("{}; using the default {d}", m.en),
-                            format!("{}；改用默认值 {d}", m.zh),
+                            format!("{}；改用默认值{d_zh}", m.zh),
                         )
                     }
                 },
@@ -175,8 +180,9 @@ pub fn canonical(config: &Config) -> String {
             percent_encoding::NON_ALPHANUMERIC,
         )
         .to_string();
-        // Keep `.` and `-` readable in numbers.
+        // Keep `.` and `-` readable in numbers and `,` in lists.
         let enc = enc
+            .replace("%2C", ",")
             .replace("%2E", ".")
             .replace("%2D", "-")
             .replace("%5F", "_");
@@ -226,6 +232,66 @@ mod tests {
             assert_eq!(p.config.values["epochs"], Value::Int(2));
             assert!(parse("").errors.is_empty());
             assert!(parse("http://x/y").errors.is_empty());
+        }
+    }
+
+    crate::both_targets_test! {
+        fn list_values_parse_and_round_trip() {
+            let p = parse("#lab=metrics&y_true=0,1,1,0,1&y_pred=0,%201,0,1,-1&y_score=0.1,0.9,2e-3,0.35,1");
+            assert!(p.errors.is_empty(), "{:?}", p.errors);
+            assert_eq!(p.config.int_list("y_pred"), [0, 1, 0, 1, -1]);
+            assert_eq!(p.config.float_list("y_score"), [0.1, 0.9, 0.002, 0.35, 1.0]);
+            assert!(
+                p.canonical.contains("&y_true=0,1,1,0,1&y_pred=0,1,0,1,-1&y_score=0.1,0.9,0.002,0.35,1&"),
+                "{}",
+                p.canonical
+            );
+            let again = parse(&p.canonical);
+            assert!(again.errors.is_empty(), "{:?}", again.errors);
+            assert_eq!(again.config, p.config);
+            assert_eq!(again.canonical, p.canonical);
+            // Empty means the empty list; the default of y_score is empty.
+            let d = parse("#lab=metrics&y_score=");
+            assert!(d.errors.is_empty(), "{:?}", d.errors);
+            assert_eq!(d.config.float_list("y_score"), [] as [f64; 0]);
+            assert_eq!(d.config.int_list("y_true"), [0, 1, 1, 0, 1]);
+            assert_eq!(parse(&d.canonical).config, d.config);
+        }
+    }
+
+    crate::both_targets_test! {
+        fn bad_lists_name_the_key_and_the_item() {
+            let p = parse("#lab=metrics&y_true=0,1,x&y_pred=0,1.5&y_score=0.1,abc&pos_label=1");
+            let keys: Vec<&str> = p.errors.iter().map(|e| e.key.as_str()).collect();
+            assert_eq!(keys, ["y_true", "y_pred", "y_score"]);
+            let m = &p.errors[0].message;
+            assert!(m.starts_with("y_true=0,1,x is not a list of whole numbers (item 3, \"x\", is not a whole number)"), "{m}");
+            assert!(m.contains("allowed is up to 5000 whole numbers separated by commas"), "{m}");
+            assert!(m.ends_with("using the default 0,1,1,0,1"), "{m}");
+            assert!(p.errors[0].message_zh.contains("第 3 项“x”不是整数"), "{}", p.errors[0].message_zh);
+            assert!(p.errors[1].message.contains("item 2, \"1.5\", is not a whole number"));
+            assert!(p.errors[2].message.contains("item 2, \"abc\", is not a number"), "{}", p.errors[2].message);
+            assert!(p.errors[2].message.ends_with("using the default (empty)"), "{}", p.errors[2].message);
+            assert!(p.errors[2].message_zh.ends_with("改用默认值（空）"), "{}", p.errors[2].message_zh);
+            let inf = parse("#lab=metrics&y_score=1,1e999");
+            assert!(inf.errors[0].message.contains("item 2, \"1e999\", is not finite"), "{:?}", inf.errors);
+            let empty_item = parse("#lab=metrics&y_true=0,,1");
+            assert!(empty_item.errors[0].message.contains("item 2, \"\", is not a whole number"), "{:?}", empty_item.errors);
+            let long = vec!["1"; 5001].join(",");
+            let too_long = parse(&format!("#lab=metrics&y_true={long}"));
+            assert!(too_long.errors[0].message.contains("is too long (5001 items)"));
+            assert!(too_long.errors[0].message_zh.contains("太长（5001 项）"));
+        }
+    }
+
+    crate::both_targets_test! {
+        fn every_lab_default_parses_and_round_trips() {
+            for lab in LABS.iter() {
+                let c = Config::defaults(lab);
+                let p = parse(&canonical(&c));
+                assert!(p.errors.is_empty(), "{}: {:?}", lab.id, p.errors);
+                assert_eq!(p.config, c, "{}", lab.id);
+            }
         }
     }
 }

@@ -14,10 +14,12 @@ use std::time::Instant;
 
 const USAGE: &str = "usage:
   mlpad run '<link>' [--data DIR]     run a lab from a link (full URL or #hash); JSON lines out
+                                      (labs: cnn, gradients, metrics, knn)
   mlpad bench cnn [--repeats N] [--steps N] [--data DIR]
                                       CNN training images/s (batch 32), median of N repeats
 
-The link uses the page's keys, e.g. '#lab=cnn&seed=42&epochs=1&batch_size=32&learning_rate=0.001&train_size=12000'.
+The link uses the page's keys, e.g. '#lab=cnn&seed=42&epochs=1&batch_size=32&learning_rate=0.001&train_size=12000',
+'#lab=metrics&y_true=0,1,1,0,1&y_pred=0,1,0,1,1' or '#lab=knn&n_samples=10000&n_neighbors=3'.
 DIR defaults to the bundled www/data of this checkout.";
 
 fn main() -> ExitCode {
@@ -68,6 +70,11 @@ fn run(args: &[String]) -> Result<(), String> {
         .filter(|a| !a.starts_with("--"))
         .ok_or(format!("run needs a link\n{USAGE}"))?;
     let parsed = link::parse_strict(link_text)?;
+    match parsed.lab {
+        "metrics" => return run_metrics(&parsed),
+        "knn" => return run_knn(&parsed, args),
+        _ => {}
+    }
     let data = load(parsed.config.choice("dataset"), args)?;
     let seed = parsed.config.int("seed");
     let mut lab = mlpad::labs::build(parsed.config.clone(), data)?;
@@ -105,6 +112,47 @@ fn run(args: &[String]) -> Result<(), String> {
             return Ok(());
         }
     }
+}
+
+/// The metrics lab: one summary line holding the whole report.
+fn run_metrics(parsed: &link::Parsed) -> Result<(), String> {
+    let report = mlpad::labs::run_report(&parsed.config)?;
+    let mut line =
+        json!({"type": "summary", "lab": parsed.lab, "link": format!("#{}", parsed.canonical)});
+    if let (Some(out), serde_json::Value::Object(fields)) = (line.as_object_mut(), report) {
+        out.extend(fields);
+    }
+    println!("{line}");
+    Ok(())
+}
+
+/// The KNN lab: progress lines while predicting, then the report as a summary line.
+fn run_knn(parsed: &link::Parsed, args: &[String]) -> Result<(), String> {
+    let started = Instant::now();
+    let data = load("mnist", args)?;
+    let mut run = mlpad::labs::knn::KnnRun::new(&parsed.config, &data)?;
+    loop {
+        let p = run.step(200);
+        println!(
+            "{}",
+            json!({"type": "progress", "done_rows": p.done_rows, "total_rows": p.total_rows,
+                   "seconds": started.elapsed().as_secs_f64()})
+        );
+        if p.done {
+            break;
+        }
+    }
+    let report = run.report().ok_or("knn: prediction did not finish")?;
+    let mut line =
+        json!({"type": "summary", "lab": parsed.lab, "link": format!("#{}", parsed.canonical)});
+    if let (Some(out), Ok(serde_json::Value::Object(fields))) =
+        (line.as_object_mut(), serde_json::to_value(report))
+    {
+        out.extend(fields);
+    }
+    line["seconds"] = json!(started.elapsed().as_secs_f64());
+    println!("{line}");
+    Ok(())
 }
 
 fn bench(args: &[String]) -> Result<(), String> {

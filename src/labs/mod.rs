@@ -2,6 +2,8 @@
 
 pub mod cnn;
 pub mod gradients;
+pub mod knn;
+pub mod metrics;
 pub mod schema;
 pub mod trainer;
 
@@ -9,7 +11,21 @@ use schema::LabSpec;
 use serde::Serialize;
 
 /// Every lab, in navigation order; the first is the default.
-pub static LABS: [LabSpec; 2] = [cnn::SPEC, gradients::SPEC];
+pub static LABS: [LabSpec; 4] = [cnn::SPEC, gradients::SPEC, metrics::SPEC, knn::SPEC];
+
+/// True for labs that train a network step by step ([`build`]); the others answer with
+/// a report ([`run_report`], or [`knn::KnnRun`] for its chunked prediction).
+pub fn is_training(id: &str) -> bool {
+    matches!(id, "cnn" | "gradients")
+}
+
+/// The report of a lab that needs no dataset (today: `metrics`), as JSON.
+pub fn run_report(config: &schema::Config) -> Result<serde_json::Value, String> {
+    match config.lab.id {
+        "metrics" => serde_json::to_value(metrics::evaluate(config)?).map_err(|e| e.to_string()),
+        other => Err(format!("lab {other} has no immediate report")),
+    }
+}
 
 /// Builds the run a checked config describes, on its dataset.
 pub fn build(

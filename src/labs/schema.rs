@@ -36,6 +36,20 @@ pub enum Kind {
         /// Default name.
         default: &'static str,
     },
+    /// Comma-separated whole numbers (`0,1,1,0`); the empty string is the empty list.
+    IntList {
+        /// Most items allowed.
+        max_len: usize,
+        /// Default, as a link value.
+        default: &'static str,
+    },
+    /// Comma-separated finite numbers (`0.1,0.9,2e-3`); the empty string is the empty list.
+    FloatList {
+        /// Most items allowed.
+        max_len: usize,
+        /// Default, as a link value.
+        default: &'static str,
+    },
 }
 
 /// Help text in both UI languages.
@@ -104,6 +118,10 @@ pub enum Value {
     Float(f64),
     /// A `Choice` parameter.
     Choice(String),
+    /// An `IntList` parameter.
+    IntList(Vec<i64>),
+    /// A `FloatList` parameter.
+    FloatList(Vec<f64>),
 }
 
 impl std::fmt::Display for Value {
@@ -112,7 +130,42 @@ impl std::fmt::Display for Value {
             Value::Int(v) => write!(f, "{v}"),
             Value::Float(v) => write!(f, "{v}"),
             Value::Choice(v) => write!(f, "{v}"),
+            Value::IntList(v) => write!(f, "{}", join(v)),
+            Value::FloatList(v) => write!(f, "{}", join(v)),
         }
+    }
+}
+
+/// Items joined with commas (Rust's shortest round-trip form for floats).
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `s` looks like a whole number (optional leading `-`, digits).
+fn looks_whole(s: &str) -> bool {
+    !s.is_empty()
+        && s.trim_start_matches('-')
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+}
+
+/// `s` looks like a decimal number (digits, sign, point, exponent; no `inf`/`nan`).
+fn looks_numeric(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+}
+
+/// The items of a comma-separated list (trimmed); the empty string has none.
+fn list_items(raw: &str) -> Vec<&str> {
+    if raw.trim().is_empty() {
+        Vec::new()
+    } else {
+        raw.split(',').map(str::trim).collect()
     }
 }
 
@@ -123,6 +176,9 @@ impl Param {
             Kind::Int { default, .. } => Value::Int(default),
             Kind::Float { default, .. } => Value::Float(default),
             Kind::Choice { default, .. } => Value::Choice(default.to_string()),
+            Kind::IntList { default, .. } | Kind::FloatList { default, .. } => self
+                .parse(default)
+                .unwrap_or_else(|e| panic!("bad default of {}: {}", self.name, e.en)),
         }
     }
 
@@ -141,6 +197,16 @@ impl Param {
                 en: format!("one of {}", choices.join(", ")),
                 zh: format!("以下之一：{}", choices.join("、")),
             },
+            Kind::IntList { max_len, .. } => Text {
+                en: format!("up to {max_len} whole numbers separated by commas, e.g. 0,1,1,0"),
+                zh: format!("最多 {max_len} 个用逗号分隔的整数，例如 0,1,1,0"),
+            },
+            Kind::FloatList { max_len, .. } => Text {
+                en: format!(
+                    "up to {max_len} finite numbers separated by commas, e.g. 0.1,0.9,0.35"
+                ),
+                zh: format!("最多 {max_len} 个用逗号分隔的有限数，例如 0.1,0.9,0.35"),
+            },
         }
     }
 
@@ -158,12 +224,7 @@ impl Param {
         let out_of_range = || bad("out of range", "超出范围");
         match self.kind {
             Kind::Int { min, max, .. } => {
-                let ok = !raw.is_empty()
-                    && raw
-                        .trim_start_matches('-')
-                        .bytes()
-                        .all(|b| b.is_ascii_digit());
-                let v: i64 = if ok {
+                let v: i64 = if looks_whole(raw) {
                     raw.parse().map_err(|_| not_whole())?
                 } else {
                     return Err(not_whole());
@@ -174,11 +235,7 @@ impl Param {
                 Ok(Value::Int(v))
             }
             Kind::Float { min, max, .. } => {
-                let looks_numeric = raw
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
-                    && !raw.is_empty();
-                let v: f64 = if looks_numeric {
+                let v: f64 = if looks_numeric(raw) {
                     raw.parse().map_err(|_| not_number())?
                 } else {
                     return Err(not_number());
@@ -193,6 +250,51 @@ impl Param {
                     Ok(Value::Choice(raw.to_string()))
                 } else {
                     Err(bad("not a known choice", "不是可选的值"))
+                }
+            }
+            Kind::IntList { max_len, .. } | Kind::FloatList { max_len, .. } => {
+                let items = list_items(raw);
+                if items.len() > max_len {
+                    let n = items.len();
+                    return Err(bad(
+                        &format!("too long ({n} items)"),
+                        &format!("太长（{n} 项）"),
+                    ));
+                }
+                let whole = matches!(self.kind, Kind::IntList { .. });
+                let (noun, noun_zh) = if whole {
+                    ("whole numbers", "整数")
+                } else {
+                    ("numbers", "数字")
+                };
+                let item_error = |i: usize, item: &str, en: &str, zh: &str| {
+                    let n = i + 1;
+                    bad(
+                        &format!("not a list of {noun} (item {n}, \"{item}\", is {en})"),
+                        &format!("不是{noun_zh}列表（第 {n} 项“{item}”{zh}）"),
+                    )
+                };
+                if whole {
+                    let mut out = Vec::with_capacity(items.len());
+                    for (i, item) in items.iter().enumerate() {
+                        match item.parse::<i64>() {
+                            Ok(v) if looks_whole(item) => out.push(v),
+                            _ => return Err(item_error(i, item, "not a whole number", "不是整数")),
+                        }
+                    }
+                    Ok(Value::IntList(out))
+                } else {
+                    let mut out = Vec::with_capacity(items.len());
+                    for (i, item) in items.iter().enumerate() {
+                        match item.parse::<f64>() {
+                            Ok(v) if looks_numeric(item) && v.is_finite() => out.push(v),
+                            Ok(_) if looks_numeric(item) => {
+                                return Err(item_error(i, item, "not finite", "不是有限数"))
+                            }
+                            _ => return Err(item_error(i, item, "not a number", "不是数字")),
+                        }
+                    }
+                    Ok(Value::FloatList(out))
                 }
             }
         }
@@ -240,6 +342,23 @@ impl Config {
         match self.values.get(name) {
             Some(Value::Choice(v)) => v,
             other => panic!("{}: no choice parameter {name} ({other:?})", self.lab.id),
+        }
+    }
+    /// An integer-list parameter.
+    pub fn int_list(&self, name: &str) -> &[i64] {
+        match self.values.get(name) {
+            Some(Value::IntList(v)) => v,
+            other => panic!("{}: no int list parameter {name} ({other:?})", self.lab.id),
+        }
+    }
+    /// A float-list parameter.
+    pub fn float_list(&self, name: &str) -> &[f64] {
+        match self.values.get(name) {
+            Some(Value::FloatList(v)) => v,
+            other => panic!(
+                "{}: no float list parameter {name} ({other:?})",
+                self.lab.id
+            ),
         }
     }
 }

@@ -1,0 +1,384 @@
+//! The metrics lab: type labels (and optionally scores) into the link, get scikit-learn's
+//! numbers for them, with its warnings as plain words.
+//!
+//! Everything is computed by [`crate::metrics`] (scikit-learn-exact). Not a training lab:
+//! [`evaluate`] answers at once.
+//!
+//! JSON of the report: non-finite numbers cannot be JSON numbers, so NaN (an undefined
+//! metric, e.g. ROC AUC with one class) is `null`, and in `roc_curve.thresholds` the first
+//! threshold, `+inf` in scikit-learn, is the string `"inf"` (`"-inf"` likewise; NaN `null`).
+
+use super::schema::{Config, Help, Kind, LabSpec, Param};
+use crate::metrics::{
+    self, Average, Label, MetricError, MetricResult, PrfOptions, WarningKind, ZeroDivision,
+};
+use serde::{Serialize, Serializer};
+
+/// The lab's parameter table (scikit-learn argument names).
+pub const SPEC: LabSpec = LabSpec {
+    id: "metrics",
+    title: Help {
+        en: "Classification metrics",
+        zh: "分类评估指标",
+    },
+    presets: &[],
+    params: &[
+        Param {
+            name: "y_true",
+            kind: Kind::IntList {
+                max_len: MAX_LEN,
+                default: "0,1,1,0,1",
+            },
+            help: Help {
+                en: "The true class of each sample, as whole numbers separated by commas.",
+                zh: "每个样本的真实类别，用逗号分隔的整数。",
+            },
+        },
+        Param {
+            name: "y_pred",
+            kind: Kind::IntList {
+                max_len: MAX_LEN,
+                default: "0,1,0,1,1",
+            },
+            help: Help {
+                en: "The predicted class of each sample, in the same order as y_true.",
+                zh: "每个样本的预测类别，顺序与 y_true 相同。",
+            },
+        },
+        Param {
+            name: "y_score",
+            kind: Kind::FloatList {
+                max_len: MAX_LEN,
+                default: "",
+            },
+            help: Help {
+                en: "Optional: a score per sample (higher = more likely positive) for the ROC \
+                     curve and AUC; empty means the hard predictions y_pred are used as scores.",
+                zh: "可选：每个样本的得分（越高越可能是正类），用于 ROC 曲线和 AUC；\
+                     留空则用 y_pred 的硬预测作为得分。",
+            },
+        },
+        Param {
+            name: "pos_label",
+            kind: Kind::Int {
+                min: -1_000_000,
+                max: 1_000_000,
+                default: 1,
+            },
+            help: Help {
+                en: "The class counted as positive (average=binary, ROC curve, average \
+                     precision).",
+                zh: "视为正类的类别（用于 average=binary、ROC 曲线和平均精确率）。",
+            },
+        },
+        Param {
+            name: "average",
+            kind: Kind::Choice {
+                choices: &["binary", "micro", "macro", "weighted"],
+                default: "binary",
+            },
+            help: Help {
+                en: "How precision, recall and F1 combine classes: binary = pos_label only; \
+                     micro = global counts; macro = plain mean over classes; weighted = mean \
+                     weighted by each class's true count.",
+                zh: "精确率、召回率和 F1 如何合并各类：binary 只看 pos_label；micro 用总计数；\
+                     macro 为各类的简单平均；weighted 按各类真实样本数加权平均。",
+            },
+        },
+        Param {
+            name: "zero_division",
+            kind: Kind::Choice {
+                choices: &["warn", "0", "1", "nan"],
+                default: "warn",
+            },
+            help: Help {
+                en: "What a 0/0 precision, recall or F1 becomes: warn = 0 plus a warning, or \
+                     0, 1, nan silently.",
+                zh: "精确率、召回率或 F1 为 0/0 时的取值：warn 为 0 并给出警告，\
+                     或静默取 0、1、nan。",
+            },
+        },
+    ],
+};
+
+/// Most labels or scores a link may hold.
+pub const MAX_LEN: usize = 5000;
+
+/// A ROC curve as the report gives it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RocCurveReport {
+    /// False-positive rates.
+    pub fpr: Vec<f64>,
+    /// True-positive rates.
+    pub tpr: Vec<f64>,
+    /// Decreasing thresholds; the first is `+inf`, serialised as `"inf"`.
+    #[serde(serialize_with = "floats_with_inf")]
+    pub thresholds: Vec<f64>,
+}
+
+/// The confusion matrix with its label order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConfusionReport {
+    /// Row and column labels (sorted union of y_true and y_pred).
+    pub labels: Vec<Label>,
+    /// `counts[i][j]`: samples of true class `labels[i]` predicted as `labels[j]`.
+    pub counts: Vec<Vec<u64>>,
+}
+
+/// One warning scikit-learn would have printed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WarningReport {
+    /// The metric whose computation raised it.
+    pub metric: &'static str,
+    /// The Python warning class (`UndefinedMetricWarning`, `UserWarning`, `RuntimeWarning`).
+    pub kind: &'static str,
+    /// scikit-learn's message, then what it means in plain words.
+    pub message: String,
+}
+
+/// A metric scikit-learn refuses to compute for these inputs (it raises), and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SkippedReport {
+    /// The metric.
+    pub metric: &'static str,
+    /// scikit-learn's reason.
+    pub message: String,
+}
+
+/// Everything the lab shows for one link. `None` / NaN fields serialise as `null`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MetricsReport {
+    /// Number of samples.
+    pub n_samples: usize,
+    /// `accuracy_score`.
+    pub accuracy: f64,
+    /// `precision_score(average, pos_label, zero_division)`.
+    pub precision: Option<f64>,
+    /// `recall_score(...)`.
+    pub recall: Option<f64>,
+    /// `f1_score(...)`.
+    pub f1: Option<f64>,
+    /// `balanced_accuracy_score`.
+    pub balanced_accuracy: f64,
+    /// `matthews_corrcoef`.
+    pub matthews_corrcoef: f64,
+    /// `confusion_matrix` and its labels.
+    pub confusion_matrix: ConfusionReport,
+    /// Where the ranking metrics' scores came from: `"y_score"`, or `"y_pred"` (hard
+    /// predictions as scores) when `y_score` is empty.
+    pub scores_from: &'static str,
+    /// `roc_auc_score(y_true, scores)` (NaN → null with one class in y_true).
+    pub roc_auc: Option<f64>,
+    /// `roc_curve(y_true, scores, pos_label=pos_label)`.
+    pub roc_curve: Option<RocCurveReport>,
+    /// `average_precision_score(y_true, scores, pos_label=pos_label)`.
+    pub average_precision: Option<f64>,
+    /// Every warning, in computation order.
+    pub warnings: Vec<WarningReport>,
+    /// Metrics left out because scikit-learn raises for these inputs.
+    pub skipped: Vec<SkippedReport>,
+}
+
+/// Finite numbers as numbers, ±inf as `"inf"` / `"-inf"`, NaN as `null`.
+fn floats_with_inf<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(v.len()))?;
+    for &x in v {
+        if x.is_finite() {
+            seq.serialize_element(&x)?;
+        } else if x == f64::INFINITY {
+            seq.serialize_element("inf")?;
+        } else if x == f64::NEG_INFINITY {
+            seq.serialize_element("-inf")?;
+        } else {
+            seq.serialize_element(&None::<f64>)?;
+        }
+    }
+    seq.end()
+}
+
+/// Collects warnings and skipped metrics while the report is assembled.
+#[derive(Default)]
+struct Notes {
+    warnings: Vec<WarningReport>,
+    skipped: Vec<SkippedReport>,
+}
+
+impl Notes {
+    fn take<T>(
+        &mut self,
+        metric: &'static str,
+        r: Result<MetricResult<T>, MetricError>,
+    ) -> Option<T> {
+        match r {
+            Ok(r) => {
+                self.warnings
+                    .extend(r.warnings.into_iter().map(|w| WarningReport {
+                        metric,
+                        kind: WarningKind::python_name(w.kind),
+                        message: w.message,
+                    }));
+                Some(r.value)
+            }
+            Err(e) => {
+                self.skipped.push(SkippedReport {
+                    metric,
+                    message: e.0,
+                });
+                None
+            }
+        }
+    }
+}
+
+/// NaN → `None` (serialised as `null` either way; this keeps the type honest).
+fn finite_or_none(v: f64) -> Option<f64> {
+    (!v.is_nan()).then_some(v)
+}
+
+/// Computes the report for a checked `metrics` config. Inputs that no metric accepts
+/// (empty `y_true`, lists of different lengths) are an error naming the keys.
+pub fn evaluate(config: &Config) -> Result<MetricsReport, String> {
+    let y_true = config.int_list("y_true");
+    let y_pred = config.int_list("y_pred");
+    let y_score = config.float_list("y_score");
+    let pos_label = config.int("pos_label");
+    if y_true.is_empty() {
+        return Err("y_true is empty: give at least one label, e.g. y_true=0,1,1,0,1".into());
+    }
+    if y_pred.len() != y_true.len() {
+        return Err(format!(
+            "y_true has {} values but y_pred has {}: give one prediction per sample",
+            y_true.len(),
+            y_pred.len()
+        ));
+    }
+    if !y_score.is_empty() && y_score.len() != y_true.len() {
+        return Err(format!(
+            "y_true has {} values but y_score has {}: give one score per sample, or leave \
+             y_score empty to use y_pred as scores",
+            y_true.len(),
+            y_score.len()
+        ));
+    }
+    let average = match config.choice("average") {
+        "binary" => Average::Binary { pos_label },
+        "micro" => Average::Micro,
+        "macro" => Average::Macro,
+        "weighted" => Average::Weighted,
+        other => return Err(format!("average={other} is not supported")),
+    };
+    let zero_division = match config.choice("zero_division") {
+        "warn" => ZeroDivision::Warn,
+        "0" => ZeroDivision::Zero,
+        "1" => ZeroDivision::One,
+        "nan" => ZeroDivision::NaN,
+        other => return Err(format!("zero_division={other} is not supported")),
+    };
+    let opts = PrfOptions::new(average).zero_division(zero_division);
+    let err = |e: MetricError| e.0;
+
+    let mut notes = Notes::default();
+    let accuracy = metrics::accuracy_score(y_true, y_pred).map_err(err)?;
+    let scalar = |a: metrics::Averaged| a.scalar().and_then(finite_or_none);
+    let precision = notes
+        .take("precision", metrics::precision_score(y_true, y_pred, &opts))
+        .and_then(scalar);
+    let recall = notes
+        .take("recall", metrics::recall_score(y_true, y_pred, &opts))
+        .and_then(scalar);
+    let f1 = notes
+        .take("f1", metrics::f1_score(y_true, y_pred, &opts))
+        .and_then(scalar);
+    let balanced = metrics::balanced_accuracy_score(y_true, y_pred, false).map_err(err)?;
+    let balanced_accuracy = notes.take("balanced_accuracy", Ok(balanced)).unwrap_or(0.0);
+    let mcc = metrics::matthews_corrcoef(y_true, y_pred).map_err(err)?;
+    let matthews_corrcoef = notes.take("matthews_corrcoef", Ok(mcc)).unwrap_or(0.0);
+    let cm = metrics::confusion_matrix(y_true, y_pred, None).map_err(err)?;
+    let cm = notes.take("confusion_matrix", Ok(cm)).expect("Ok");
+
+    let (scores, scores_from): (Vec<f64>, _) = if y_score.is_empty() {
+        (y_pred.iter().map(|&p| p as f64).collect(), "y_pred")
+    } else {
+        (y_score.to_vec(), "y_score")
+    };
+    let roc_auc = notes
+        .take("roc_auc", metrics::roc_auc_score(y_true, &scores))
+        .and_then(finite_or_none);
+    let roc_curve = notes
+        .take(
+            "roc_curve",
+            metrics::roc_curve(y_true, &scores, Some(pos_label), true),
+        )
+        .map(|c| RocCurveReport {
+            fpr: c.fpr,
+            tpr: c.tpr,
+            thresholds: c.thresholds,
+        });
+    let average_precision = notes
+        .take(
+            "average_precision",
+            metrics::average_precision_score(y_true, &scores, pos_label),
+        )
+        .and_then(finite_or_none);
+
+    Ok(MetricsReport {
+        n_samples: y_true.len(),
+        accuracy,
+        precision,
+        recall,
+        f1,
+        balanced_accuracy,
+        matthews_corrcoef,
+        confusion_matrix: ConfusionReport {
+            labels: cm.labels,
+            counts: cm.counts,
+        },
+        scores_from,
+        roc_auc,
+        roc_curve,
+        average_precision,
+        warnings: notes.warnings,
+        skipped: notes.skipped,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link;
+
+    fn report(link_text: &str) -> Result<MetricsReport, String> {
+        evaluate(&link::parse_strict(link_text)?.config)
+    }
+
+    crate::both_targets_test! {
+        fn classic_example() {
+            let r = report("#lab=metrics").unwrap();
+            assert_eq!(r.accuracy, 0.6);
+            assert_eq!(r.precision, Some(2.0 / 3.0));
+            assert_eq!(r.recall, Some(2.0 / 3.0));
+            assert_eq!(r.f1, Some(0.6666666666666666));
+            assert_eq!(r.confusion_matrix.counts, vec![vec![1, 1], vec![1, 2]]);
+            assert_eq!(r.scores_from, "y_pred");
+            assert!(r.warnings.is_empty() && r.skipped.is_empty());
+            let json = serde_json::to_value(&r).unwrap();
+            assert_eq!(json["roc_curve"]["thresholds"][0], "inf");
+        }
+    }
+
+    crate::both_targets_test! {
+        fn lengths_and_single_class() {
+            let e = report("#lab=metrics&y_true=0,1,1&y_pred=0,1").unwrap_err();
+            assert!(e.contains("y_true has 3 values but y_pred has 2"), "{e}");
+            let e = report("#lab=metrics&y_true=0,1&y_pred=0,1&y_score=0.5").unwrap_err();
+            assert!(e.contains("y_score has 1"), "{e}");
+            let r = report("#lab=metrics&y_true=1,1,1&y_pred=1,0,1").unwrap();
+            assert_eq!(r.roc_auc, None);
+            assert!(r.warnings.iter().any(|w| w.metric == "roc_auc"
+                && w.message.contains("Only one class is present in y_true")));
+            let json = serde_json::to_value(&r).unwrap();
+            assert!(json["roc_auc"].is_null());
+        }
+    }
+}
