@@ -13,10 +13,11 @@ use serde::Serialize;
 /// Every lab, in navigation order; the first is the default.
 pub static LABS: [LabSpec; 4] = [cnn::SPEC, gradients::SPEC, metrics::SPEC, knn::SPEC];
 
-/// True for labs that train a network step by step ([`build`]); the others answer with
-/// a report ([`run_report`], or [`knn::KnnRun`] for its chunked prediction).
+/// True for labs that train a network step by step ([`build`]); `metrics` and `knn`
+/// answer with a report instead ([`run_report`], or [`knn::KnnRun`] for its chunked
+/// prediction).
 pub fn is_training(id: &str) -> bool {
-    matches!(id, "cnn" | "gradients")
+    !matches!(id, "metrics" | "knn")
 }
 
 /// The report of a lab that needs no dataset (today: `metrics`), as JSON.
