@@ -93,7 +93,9 @@ fn run(args: &[String]) -> Result<(), String> {
         if let Some(acc) = snap.test_accuracy {
             println!(
                 "{}",
-                json!({"type": "epoch", "epoch": snap.epoch, "test_accuracy": acc, "test_loss": snap.test_loss})
+                json!({"type": "epoch", "epoch": snap.epoch, "test_accuracy": acc, "test_loss": snap.test_loss,
+                       "train_accuracy": snap.train_accuracy, "train_loss": snap.train_loss,
+                       "near_zero": snap.kernel_histogram.as_ref().map(|h| h.near_zero)})
             );
         }
         if let Some(msg) = &snap.diverged {

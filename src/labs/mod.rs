@@ -4,6 +4,7 @@ pub mod cnn;
 pub mod gradients;
 pub mod knn;
 pub mod metrics;
+pub mod regularization;
 pub mod schema;
 pub mod trainer;
 
@@ -11,7 +12,13 @@ use schema::LabSpec;
 use serde::Serialize;
 
 /// Every lab, in navigation order; the first is the default.
-pub static LABS: [LabSpec; 4] = [cnn::SPEC, gradients::SPEC, metrics::SPEC, knn::SPEC];
+pub static LABS: [LabSpec; 5] = [
+    cnn::SPEC,
+    gradients::SPEC,
+    regularization::SPEC,
+    metrics::SPEC,
+    knn::SPEC,
+];
 
 /// True for labs that train a network step by step ([`build`]); `metrics` and `knn`
 /// answer with a report instead ([`run_report`], or [`knn::KnnRun`] for its chunked
@@ -36,6 +43,7 @@ pub fn build(
     match config.lab.id {
         "cnn" => cnn::build(config, data),
         "gradients" => gradients::build(config, data),
+        "regularization" => regularization::build(config, data),
         other => Err(format!("no runner for lab {other}")),
     }
 }
@@ -77,4 +85,16 @@ pub struct Snapshot {
     /// Per step, each trainable layer's update/weight ratio (same labs).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub update_ratios: Vec<Vec<f32>>,
+    /// Per step, the weight penalty added to the loss (only for labs with penalties).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub penalties: Vec<f32>,
+    /// Accuracy on the training subset, set at epoch ends by labs that compare train and test.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub train_accuracy: Option<f64>,
+    /// Loss on the training subset, set with `train_accuracy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub train_loss: Option<f32>,
+    /// Histogram of the first layer's kernel, set with `train_accuracy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel_histogram: Option<trainer::KernelHistogram>,
 }

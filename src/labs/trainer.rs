@@ -92,7 +92,25 @@ pub struct Run {
     y: Vec<u8>,
     diverged: Option<String>,
     last_test: Option<Evaluation>,
+    compare_train: bool,
+    has_penalty: bool,
 }
+
+/// A histogram of the first layer's kernel on a fixed range, so runs can be compared.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KernelHistogram {
+    /// Lower edge of the first bin.
+    pub lo: f32,
+    /// Upper edge of the last bin (values beyond either edge count in the edge bins).
+    pub hi: f32,
+    /// Weights per bin.
+    pub counts: Vec<u32>,
+    /// Fraction of weights with |w| < `NEAR_ZERO` (L1's sparsity).
+    pub near_zero: f64,
+}
+
+/// Weights smaller than this in magnitude count as "zero" in the sparsity figure.
+pub const NEAR_ZERO: f32 = 1e-3;
 
 /// Copies images `indices` of `split` into `x` scaled to [0, 1] and their labels into `y`.
 pub fn fill_batch(
@@ -151,6 +169,46 @@ impl Run {
             y: Vec::new(),
             diverged: None,
             last_test: None,
+            compare_train: false,
+            has_penalty: false,
+        }
+        .with_penalty_flag())
+    }
+
+    fn with_penalty_flag(mut self) -> Self {
+        self.has_penalty = self.model.params().any(|p| p.regularizer.is_some());
+        self
+    }
+
+    /// Also evaluates the training subset and histograms the first kernel at each epoch
+    /// end (for labs that show the train/test gap).
+    pub fn compare_train(mut self) -> Self {
+        self.compare_train = true;
+        self
+    }
+
+    /// Histogram of the first layer's kernel over `[-range, range]` in `bins` bins.
+    pub fn kernel_histogram(&self, bins: usize, range: f32) -> Option<KernelHistogram> {
+        let kernel = self.model.params().next()?;
+        let mut counts = vec![0u32; bins];
+        let mut near = 0usize;
+        for &w in &kernel.value {
+            let t = ((w + range) / (2.0 * range) * bins as f32).floor();
+            let i = if t.is_nan() {
+                0
+            } else {
+                t.clamp(0.0, (bins - 1) as f32) as usize
+            };
+            counts[i] += 1;
+            if w.abs() < NEAR_ZERO {
+                near += 1;
+            }
+        }
+        Some(KernelHistogram {
+            lo: -range,
+            hi: range,
+            counts,
+            near_zero: near as f64 / kernel.value.len().max(1) as f64,
         })
     }
 
@@ -219,6 +277,9 @@ impl Run {
             let out = self.model.train_step(&self.x, &self.y, &mut self.opt);
             self.step += 1;
             snap.losses.push(out.loss);
+            if self.has_penalty {
+                snap.penalties.push(out.penalty);
+            }
             snap.accuracies
                 .push(out.correct as f32 / self.y.len() as f32);
             if let Some(stats) = self.model.layer_stats() {
@@ -239,6 +300,12 @@ impl Run {
                 self.last_test = Some(e);
                 snap.test_accuracy = Some(e.accuracy);
                 snap.test_loss = Some(e.loss);
+                if self.compare_train {
+                    let t = self.evaluate_train();
+                    snap.train_accuracy = Some(t.accuracy);
+                    snap.train_loss = Some(t.loss);
+                    snap.kernel_histogram = self.kernel_histogram(60, 0.3);
+                }
                 break; // one epoch boundary per snapshot keeps per-epoch charts simple
             }
         }
@@ -254,12 +321,22 @@ impl Run {
 
     /// Accuracy and loss on the whole test split.
     pub fn evaluate_test(&mut self) -> Evaluation {
-        let split = &self.data.test;
+        let data = self.data.clone();
+        self.evaluate(&data.test, data.test.len())
+    }
+
+    /// Accuracy and loss on the training subset (inference mode, data loss only).
+    pub fn evaluate_train(&mut self) -> Evaluation {
+        let data = self.data.clone();
+        self.evaluate(&data.train, self.train_len)
+    }
+
+    fn evaluate(&mut self, split: &Split, n: usize) -> Evaluation {
         let classes = self.model.outputs();
         let (mut correct, mut loss_sum) = (0usize, 0.0f64);
         let mut grad = Vec::new();
-        for start in (0..split.len()).step_by(256) {
-            let end = (start + 256).min(split.len());
+        for start in (0..n).step_by(256) {
+            let end = (start + 256).min(n);
             fill_batch(split, start..end, &mut self.x, &mut self.y);
             let logits = self.model.forward(&self.x, end - start);
             grad.resize(logits.len(), 0.0);
@@ -267,7 +344,7 @@ impl Run {
             correct += out.correct;
             loss_sum += out.loss as f64 * (end - start) as f64;
         }
-        let n = split.len().max(1) as f64;
+        let n = n.max(1) as f64;
         Evaluation {
             accuracy: correct as f64 / n,
             loss: (loss_sum / n) as f32,
