@@ -3,11 +3,16 @@
 import { t as translate, initialLang, saveLang } from './i18n.js';
 import { LineChart } from './chart.js';
 import { DrawPad, drawGallery, drawPixels } from './draw.js';
+import { ComparePool } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
 const PLANNED = ['metrics', 'regularization', 'augmentation', 'gradients', 'transfer', 'knn', 'gan'];
 // Labs whose views this page has; the core may know more (they run in the CLI meanwhile).
-const PAGE_LABS = new Set(['cnn', 'gradients']);
+const PAGE_LABS = new Set(['cnn', 'gradients', 'regularization']);
+// Labs that run several configurations side by side instead of one training run.
+const COMPARE_LABS = new Set(['regularization']);
+// Settings the page sets itself for compare labs (it runs every variant), so it hides them.
+const PAGE_SET = new Set(['variant']);
 const COLORS = { train: '#2563eb', test: '#ea580c' };
 
 const state = {
@@ -82,7 +87,9 @@ function renderNav() {
 function renderControls() {
   const form = $('controls');
   form.textContent = '';
+  const compare = COMPARE_LABS.has(state.lab.id);
   for (const p of state.lab.params) {
+    if (compare && PAGE_SET.has(p.name)) continue;
     const row = document.createElement('div');
     row.className = 'field';
     const id = `param-${p.name}`;
@@ -187,13 +194,37 @@ function fmtTime(s) {
 function renderPhase() {
   const p = state.phase;
   $('train').disabled = p === 'loading' || p === 'training';
-  $('pause').disabled = !(p === 'training' || p === 'paused');
+  $('pause').disabled = !(p === 'training' || p === 'paused') || isCompare();
   $('pause').textContent = tr(p === 'paused' ? 'resume' : 'pause');
   $('reset').disabled = p === 'idle';
   const labels = { idle: 'idle', loading: 'loading_data', training: 'training', paused: 'paused', done: 'done' };
   if (p !== 'loading') $('progress-label').textContent = tr(labels[p]);
   $('pad').classList.toggle('locked', p === 'idle' || p === 'loading');
 }
+
+function isCompare() {
+  return COMPARE_LABS.has(state.lab?.id);
+}
+
+/** Shows the result cards that belong to the current lab. */
+function showCards() {
+  const compare = isCompare();
+  $('card-compare').hidden = !compare;
+  for (const id of ['card-curves', 'card-draw', 'card-gallery']) $(id).hidden = compare;
+}
+
+const pool = new ComparePool({
+  root: $('compare'),
+  tr: (k, v) => tr(k, v),
+  onProgress: (fraction, text) => {
+    if (state.phase !== 'training') setPhase('training');
+    $('progress').value = fraction;
+    $('progress-pct').textContent = `${Math.floor(fraction * 100)}%`;
+    $('progress-text').textContent = text;
+  },
+  onDone: () => { $('progress').value = 1; $('progress-pct').textContent = '100%'; setPhase('done'); },
+  onError: (message) => showMessage(tr('error', { m: message })),
+});
 
 function setPhase(p) {
   state.phase = p;
@@ -203,7 +234,8 @@ function setPhase(p) {
 $('train').addEventListener('click', () => {
   resetView();
   setPhase('loading');
-  worker.postMessage({ type: 'start', run: ++state.run, link: state.canonical });
+  if (isCompare()) pool.start(state.canonical);
+  else worker.postMessage({ type: 'start', run: ++state.run, link: state.canonical });
 });
 $('pause').addEventListener('click', () => {
   if (state.phase === 'training') { worker.postMessage({ type: 'pause' }); setPhase('paused'); }
@@ -212,6 +244,7 @@ $('pause').addEventListener('click', () => {
 $('reset').addEventListener('click', () => {
   state.run++;
   worker.postMessage({ type: 'reset' });
+  pool.stop();
   resetView();
   setPhase('idle');
 });
@@ -332,6 +365,7 @@ worker.onmessage = (ev) => {
       renderPresets();
       $('lab-title').textContent = tr(`${m.lab}.title`);
       $('lab-intro').textContent = tr(`${m.lab}.intro`);
+      showCards();
       history.replaceState(null, '', `#${m.canonical}`);
       document.title = `mlpad · ${tr(`lab.${m.lab}`)}`;
       break;
@@ -407,6 +441,7 @@ window.addEventListener('hashchange', () => {
   if (location.hash.slice(1) === state.canonical) return;
   state.run++;
   worker.postMessage({ type: 'reset' });
+  pool.stop();
   resetView();
   setPhase('idle');
   worker.postMessage({ type: 'parse', hash: location.hash, from: 'hash' });

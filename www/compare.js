@@ -1,0 +1,147 @@
+// Side-by-side runs for the regularization lab: one job per penalty (none, L1, L2,
+// L1+L2), spread over two workers so both cores train at once. Each card shows train vs
+// test accuracy per epoch, a histogram of the first layer's weights and the fraction of
+// weights that are (almost) zero.
+import { LineChart } from './chart.js';
+
+const VARIANTS = ['none', 'l1', 'l2', 'l1_l2'];
+const WORKERS = 2;
+
+export class ComparePool {
+  /** `ui`: {root, tr, onProgress(fraction, text), onDone(), onError(message)}. */
+  constructor(ui) {
+    this.ui = ui;
+    this.workers = [];
+    this.generation = 0;
+  }
+
+  /** Starts the four runs of `canonical` (the lab's link without `#`). */
+  start(canonical) {
+    this.stop();
+    const gen = ++this.generation;
+    this.jobs = VARIANTS.map((variant, i) => ({
+      variant,
+      run: gen * 10 + i,
+      link: canonical.replace(/variant=[a-z0-9_]+/, `variant=${variant}`),
+      step: 0,
+      total: 1,
+      epochs: [],
+      hist: null,
+      done: false,
+    }));
+    this.queue = [...this.jobs];
+    this.render();
+    while (this.workers.length < WORKERS) this.workers.push(this.spawn());
+    for (const w of this.workers) this.next(w);
+  }
+
+  spawn() {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    w.onmessage = (ev) => this.onMessage(w, ev.data);
+    w.onerror = (e) => this.ui.onError(e.message || 'worker failed to start');
+    return w;
+  }
+
+  next(w) {
+    const job = this.queue.shift();
+    w.job = job;
+    if (job) w.postMessage({ type: 'start', run: job.run, link: job.link });
+  }
+
+  stop() {
+    this.generation++;
+    for (const w of this.workers) { w.postMessage({ type: 'reset' }); w.job = null; }
+    this.queue = [];
+  }
+
+  onMessage(w, m) {
+    const job = w.job;
+    if (m.type === 'error') { this.ui.onError(m.message); return; }
+    if (!job || m.run !== job.run) return;
+    if (m.type === 'snapshot') {
+      const s = m.snapshot;
+      job.step = s.step;
+      job.total = s.total_steps;
+      if (s.train_accuracy !== undefined && s.train_accuracy !== null) {
+        job.epochs.push({ epoch: s.epoch, train: s.train_accuracy, test: s.test_accuracy, trainLoss: s.train_loss, testLoss: s.test_loss });
+        job.hist = s.kernel_histogram;
+        this.renderJob(job);
+      }
+      const step = this.jobs.reduce((a, j) => a + j.step, 0);
+      const total = this.jobs.reduce((a, j) => a + j.total, 0);
+      this.ui.onProgress(step / total, this.ui.tr('compare_progress', { done: this.jobs.filter((j) => j.done).length, n: this.jobs.length }));
+    } else if (m.type === 'done') {
+      job.done = true;
+      this.renderJob(job);
+      if (this.jobs.every((j) => j.done)) this.ui.onDone();
+      else this.next(w);
+    }
+  }
+
+  render() {
+    const root = this.ui.root;
+    root.textContent = '';
+    for (const job of this.jobs) {
+      const card = document.createElement('div');
+      card.className = 'compare-card';
+      card.dataset.variant = job.variant;
+      card.innerHTML = `<h3></h3><canvas class="chart small"></canvas><canvas class="hist"></canvas><p class="compare-facts muted"></p>`;
+      card.querySelector('h3').textContent = this.ui.tr(`variant_${job.variant}`);
+      job.card = card;
+      job.chart = new LineChart(card.querySelector('canvas.chart'), { yMin: 0, yMax: 1, percent: true });
+      root.append(card);
+      this.renderJob(job);
+    }
+  }
+
+  renderJob(job) {
+    const tr = this.ui.tr;
+    const epochs = Math.max(1, ...job.epochs.map((e) => e.epoch));
+    job.chart.setSeries([
+      { label: tr('train_set'), color: '#2563eb', points: job.epochs.map((e) => [e.epoch, e.train]) },
+      { label: tr('test_set'), color: '#ea580c', points: job.epochs.map((e) => [e.epoch, e.test]) },
+    ], epochs);
+    drawHistogram(job.card.querySelector('canvas.hist'), job.hist);
+    const last = job.epochs.at(-1);
+    job.card.querySelector('.compare-facts').textContent = last
+      ? tr('compare_facts', {
+        train: (last.train * 100).toFixed(1),
+        test: (last.test * 100).toFixed(1),
+        gap: ((last.train - last.test) * 100).toFixed(1),
+        zero: (job.hist.near_zero * 100).toFixed(0),
+      })
+      : tr('compare_waiting');
+    job.card.classList.toggle('finished', job.done);
+  }
+}
+
+/** Bars of the first layer's weight histogram; the bin holding 0 is highlighted. */
+function drawHistogram(canvas, hist) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth || 200, h = canvas.clientHeight || 90;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const g = canvas.getContext('2d');
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, w, h);
+  if (!hist) return;
+  const n = hist.counts.length;
+  // Square-root scale: the spike at zero under L1 would otherwise flatten everything else.
+  const max = Math.sqrt(Math.max(...hist.counts, 1));
+  const bw = w / n;
+  hist.counts.forEach((c, i) => {
+    const bh = (Math.sqrt(c) / max) * (h - 14);
+    const centre = hist.lo + ((i + 0.5) * (hist.hi - hist.lo)) / n;
+    g.fillStyle = Math.abs(centre) < (hist.hi - hist.lo) / n ? '#ea580c' : '#64748b';
+    g.fillRect(i * bw + 0.5, h - 12 - bh, Math.max(1, bw - 1), bh);
+  });
+  g.fillStyle = '#64748b';
+  g.font = '10px system-ui, sans-serif';
+  g.textBaseline = 'bottom';
+  g.textAlign = 'left';
+  g.fillText(hist.lo.toFixed(2), 0, h);
+  g.textAlign = 'center';
+  g.fillText('0', w / 2, h);
+  g.textAlign = 'right';
+  g.fillText(hist.hi.toFixed(2), w, h);
+}
