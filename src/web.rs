@@ -30,6 +30,14 @@ pub fn parse_link(hash: &str) -> Result<JsValue, JsError> {
     to_js(&link::parse(hash))
 }
 
+/// The report of a lab that needs no training or data (the metrics lab), for a link.
+#[wasm_bindgen]
+pub fn lab_report(link_text: &str) -> Result<JsValue, JsError> {
+    let parsed = link::parse(link_text);
+    let report = crate::labs::run_report(&parsed.config).map_err(|e| JsError::new(&e))?;
+    to_js(&report)
+}
+
 /// The bundled data files.
 #[wasm_bindgen]
 pub fn asset_manifest() -> Result<JsValue, JsError> {

@@ -8,7 +8,9 @@ import { ComparePool } from './compare.js';
 const $ = (id) => document.getElementById(id);
 const PLANNED = ['metrics', 'regularization', 'augmentation', 'gradients', 'transfer', 'knn', 'gan'];
 // Labs whose views this page has; the core may know more (they run in the CLI meanwhile).
-const PAGE_LABS = new Set(['cnn', 'gradients', 'regularization']);
+const PAGE_LABS = new Set(['cnn', 'gradients', 'regularization', 'metrics']);
+// Labs computed at once from their settings (no data, no training run).
+const REPORT_LABS = new Set(['metrics']);
 // Labs that run several configurations side by side instead of one training run.
 const COMPARE_LABS = new Set(['regularization']);
 // Settings the page sets itself for compare labs (it runs every variant), so it hides them.
@@ -38,6 +40,7 @@ const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'modu
 const lossChart = new LineChart($('chart-loss'));
 const accChart = new LineChart($('chart-acc'), { yMin: 0, yMax: 1, percent: true });
 const gradChart = new LineChart($('chart-grads'), { log: true });
+const rocChart = new LineChart($('chart-roc'), { yMin: 0, yMax: 1 });
 const pad = new DrawPad($('pad'), (pixels) => {
   if (state.phase === 'done' || state.phase === 'paused' || state.phase === 'training') worker.postMessage({ type: 'predict', pixels });
 });
@@ -105,6 +108,11 @@ function renderControls() {
         o.textContent = c;
         input.append(o);
       }
+    } else if (p.kind.endsWith('_list')) {
+      input = document.createElement('textarea');
+      input.rows = 2;
+      input.spellcheck = false;
+      input.inputMode = p.kind === 'int_list' ? 'numeric' : 'decimal';
     } else {
       input = document.createElement('input');
       input.type = 'number';
@@ -118,7 +126,7 @@ function renderControls() {
     input.value = String(state.config.values[p.name]);
     const help = document.createElement('small');
     help.id = `${id}-help`;
-    const range = p.kind === 'choice' ? p.choices.join(' / ') : `${p.min} – ${p.max}`;
+    const range = p.kind === 'choice' ? p.choices.join(' / ') : p.kind.endsWith('_list') ? tr('list_hint', { n: p.max_len }) : `${p.min} – ${p.max}`;
     help.textContent = `${p.help[state.lang] ?? p.help.en} (${range})`;
     input.setAttribute('aria-describedby', help.id);
     input.addEventListener('change', onControlChange);
@@ -209,8 +217,67 @@ function isCompare() {
 /** Shows the result cards that belong to the current lab. */
 function showCards() {
   const compare = isCompare();
+  const report = REPORT_LABS.has(state.lab?.id);
+  document.body.classList.toggle('report-lab', report);
   $('card-compare').hidden = !compare;
-  for (const id of ['card-curves', 'card-draw', 'card-gallery']) $(id).hidden = compare;
+  $('card-metrics').hidden = !report;
+  for (const id of ['card-curves', 'card-draw', 'card-gallery']) $(id).hidden = compare || report;
+  if (report) { $('card-grads').hidden = true; $('card-filters').hidden = true; }
+}
+
+/** Metric names (as scikit-learn calls them) and the report field each shows. */
+const METRIC_ROWS = [
+  ['accuracy_score', 'accuracy'],
+  ['precision_score', 'precision'],
+  ['recall_score', 'recall'],
+  ['f1_score', 'f1'],
+  ['balanced_accuracy_score', 'balanced_accuracy'],
+  ['matthews_corrcoef', 'matthews_corrcoef'],
+  ['roc_auc_score', 'roc_auc'],
+  ['average_precision_score', 'average_precision'],
+];
+
+function renderReport(r) {
+  const table = $('metrics-table');
+  table.textContent = '';
+  for (const [name, key] of METRIC_ROWS) {
+    const row = table.insertRow();
+    row.dataset.metric = key;
+    const v = r[key];
+    const shown = Array.isArray(v) ? v.map((x) => (x === null ? 'nan' : String(x))).join(', ') : v === null || v === undefined ? '—' : String(v);
+    row.insertCell().innerHTML = `<code>${name}</code><br><small></small>`;
+    row.cells[0].querySelector('small').textContent = tr(`m_${key}`);
+    row.insertCell().textContent = shown;
+  }
+  const cm = $('confusion');
+  cm.textContent = '';
+  const { labels, counts } = r.confusion_matrix;
+  const max = Math.max(1, ...counts.flat());
+  const head = cm.insertRow();
+  head.insertCell().outerHTML = `<th>${tr('true_pred')}</th>`;
+  for (const l of labels) head.insertCell().outerHTML = `<th>${l}</th>`;
+  counts.forEach((rowCounts, i) => {
+    const row = cm.insertRow();
+    row.insertCell().outerHTML = `<th>${labels[i]}</th>`;
+    rowCounts.forEach((c, j) => {
+      const cell = row.insertCell();
+      cell.textContent = String(c);
+      const a = c / max;
+      cell.style.background = i === j ? `rgba(37, 99, 235, ${0.12 + 0.5 * a})` : `rgba(234, 88, 12, ${a * 0.45})`;
+    });
+  });
+  const warn = $('metrics-warnings');
+  warn.textContent = '';
+  for (const w of [...(r.warnings || []).map((x) => x.message ?? String(x)), ...(r.skipped || []).map((x) => x.reason ?? x.message ?? JSON.stringify(x))]) {
+    const li = document.createElement('li');
+    li.textContent = w;
+    warn.append(li);
+  }
+  const roc = r.roc_curve;
+  rocChart.setSeries(roc ? [
+    { label: `ROC (AUC ${r.roc_auc === null || r.roc_auc === undefined ? '—' : Number(r.roc_auc).toFixed(3)})`, color: '#2563eb', points: roc.fpr.map((x, i) => [x, roc.tpr[i]]), markers: true },
+    { label: tr('chance'), color: '#94a3b8', points: [[0, 0], [1, 1]] },
+  ] : [], 1);
 }
 
 const pool = new ComparePool({
@@ -366,6 +433,7 @@ worker.onmessage = (ev) => {
       $('lab-title').textContent = tr(`${m.lab}.title`);
       $('lab-intro').textContent = tr(`${m.lab}.intro`);
       showCards();
+      if (REPORT_LABS.has(m.lab)) worker.postMessage({ type: 'report', link: `#${m.canonical}` });
       history.replaceState(null, '', `#${m.canonical}`);
       document.title = `mlpad · ${tr(`lab.${m.lab}`)}`;
       break;
@@ -411,6 +479,9 @@ worker.onmessage = (ev) => {
       drawCharts();
       break;
     }
+    case 'report':
+      if (m.link === `#${state.canonical}`) renderReport(m.report);
+      break;
     case 'gallery':
       drawGallery($('gallery'), m.items, m.images, state.classes, tr);
       break;

@@ -16,7 +16,7 @@ export class LineChart {
   setSeries(series, xMax, alarm = null) {
     this.series = series;
     this.alarm = alarm; // {x, label}: a red marker where the run broke (NaN/Inf)
-    this.xMax = Math.max(1, xMax);
+    this.xMax = xMax > 0 ? xMax : 1;
     this.requestDraw();
   }
 
@@ -85,8 +85,9 @@ export class LineChart {
     g.textAlign = 'center';
     g.textBaseline = 'top';
     for (let i = 0; i <= 4; i++) {
-      const x = Math.round((this.xMax * i) / 4);
-      g.fillText(String(x), X(x), h - pad.b + 5);
+      // Whole steps on long axes, fractions on a 0..1 axis (e.g. a ROC curve's FPR).
+      const x = this.xMax > 4 ? Math.round((this.xMax * i) / 4) : (this.xMax * i) / 4;
+      g.fillText(this.xMax > 4 ? String(x) : x.toFixed(2), X(x), h - pad.b + 5);
     }
 
     for (const s of this.series) {

@@ -135,6 +135,9 @@ self.onmessage = async (ev) => {
         lab?.free();
         lab = null;
         break;
+      case 'report':
+        post({ type: 'report', link: msg.link, report: mlpad.lab_report(msg.link) });
+        break;
       case 'predict':
         if (lab) post({ type: 'prediction', probs: Array.from(lab.predict(msg.pixels)) });
         break;
