@@ -147,3 +147,33 @@ impl Lab {
         self.0.model().param_count()
     }
 }
+
+/// A running KNN lab: split, fit, then predict the test rows in chunks.
+#[wasm_bindgen]
+pub struct KnnLab(crate::labs::knn::KnnRun);
+
+#[wasm_bindgen]
+impl KnnLab {
+    /// Builds the KNN run a link names, on `data`; rejects a link with errors.
+    #[wasm_bindgen(constructor)]
+    pub fn new(link_text: &str, data: &Dataset) -> Result<KnnLab, JsError> {
+        let parsed = link::parse_strict(link_text).map_err(|e| JsError::new(&e))?;
+        crate::labs::knn::KnnRun::new(&parsed.config, &data.0)
+            .map(KnnLab)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// Predicts up to `max_rows` more test rows; returns `{done_rows, total_rows, done}`.
+    pub fn step(&mut self, max_rows: usize) -> Result<JsValue, JsError> {
+        to_js(&self.0.step(max_rows))
+    }
+
+    /// The report (accuracy, accuracy by k, confusion matrix, neighbour gallery), or
+    /// `null` before every row is predicted.
+    pub fn report(&self) -> Result<JsValue, JsError> {
+        match self.0.report() {
+            Some(r) => to_js(&r),
+            None => Ok(JsValue::NULL),
+        }
+    }
+}

@@ -8,7 +8,9 @@ import { ComparePool } from './compare.js';
 const $ = (id) => document.getElementById(id);
 const PLANNED = ['metrics', 'regularization', 'augmentation', 'gradients', 'transfer', 'knn', 'gan'];
 // Labs whose views this page has; the core may know more (they run in the CLI meanwhile).
-const PAGE_LABS = new Set(['cnn', 'gradients', 'regularization', 'metrics']);
+const PAGE_LABS = new Set(['cnn', 'gradients', 'regularization', 'metrics', 'knn']);
+// Labs that classify by nearest neighbours (no training curves).
+const KNN_LABS = new Set(['knn']);
 // Labs computed at once from their settings (no data, no training run).
 const REPORT_LABS = new Set(['metrics']);
 // Labs that run several configurations side by side instead of one training run.
@@ -41,6 +43,7 @@ const lossChart = new LineChart($('chart-loss'));
 const accChart = new LineChart($('chart-acc'), { yMin: 0, yMax: 1, percent: true });
 const gradChart = new LineChart($('chart-grads'), { log: true });
 const rocChart = new LineChart($('chart-roc'), { yMin: 0, yMax: 1 });
+const kChart = new LineChart($('chart-k'), { percent: true, tight: true });
 const pad = new DrawPad($('pad'), (pixels) => {
   if (state.phase === 'done' || state.phase === 'paused' || state.phase === 'training') worker.postMessage({ type: 'predict', pixels });
 });
@@ -220,8 +223,10 @@ function showCards() {
   const report = REPORT_LABS.has(state.lab?.id);
   document.body.classList.toggle('report-lab', report);
   $('card-compare').hidden = !compare;
+  const knn = KNN_LABS.has(state.lab?.id);
   $('card-metrics').hidden = !report;
-  for (const id of ['card-curves', 'card-draw', 'card-gallery']) $(id).hidden = compare || report;
+  $('card-knn').hidden = !knn;
+  for (const id of ['card-curves', 'card-draw', 'card-gallery']) $(id).hidden = compare || report || knn;
   if (report) { $('card-grads').hidden = true; $('card-filters').hidden = true; }
 }
 
@@ -237,21 +242,9 @@ const METRIC_ROWS = [
   ['average_precision_score', 'average_precision'],
 ];
 
-function renderReport(r) {
-  const table = $('metrics-table');
-  table.textContent = '';
-  for (const [name, key] of METRIC_ROWS) {
-    const row = table.insertRow();
-    row.dataset.metric = key;
-    const v = r[key];
-    const shown = Array.isArray(v) ? v.map((x) => (x === null ? 'nan' : String(x))).join(', ') : v === null || v === undefined ? '—' : String(v);
-    row.insertCell().innerHTML = `<code>${name}</code><br><small></small>`;
-    row.cells[0].querySelector('small').textContent = tr(`m_${key}`);
-    row.insertCell().textContent = shown;
-  }
-  const cm = $('confusion');
+/** A confusion matrix as a table: correct counts in blue, mistakes in orange. */
+function renderConfusion(cm, labels, counts) {
   cm.textContent = '';
-  const { labels, counts } = r.confusion_matrix;
   const max = Math.max(1, ...counts.flat());
   const head = cm.insertRow();
   head.insertCell().outerHTML = `<th>${tr('true_pred')}</th>`;
@@ -266,6 +259,50 @@ function renderReport(r) {
       cell.style.background = i === j ? `rgba(37, 99, 235, ${0.12 + 0.5 * a})` : `rgba(234, 88, 12, ${a * 0.45})`;
     });
   });
+}
+
+/** The KNN results: accuracy, accuracy for every k, confusion matrix, neighbour gallery. */
+function renderKnn(r, images) {
+  $('knn-accuracy').textContent = `${(r.accuracy * 100).toFixed(2)}%`;
+  $('knn-accuracy').dataset.value = String(r.accuracy);
+  kChart.setSeries([
+    { label: tr('test_set'), color: '#2563eb', points: r.accuracy_by_k.map((a, i) => [i + 1, a]), markers: true },
+  ], r.accuracy_by_k.length);
+  renderConfusion($('knn-confusion'), r.labels, r.confusion_matrix);
+  const root = $('knn-gallery');
+  root.textContent = '';
+  r.gallery.forEach((g, i) => {
+    const row = document.createElement('div');
+    row.className = g.predicted === g.label ? 'knn-row' : 'knn-row wrong';
+    const fig = (rgba, caption, cls) => {
+      const f = document.createElement('figure');
+      if (cls) f.className = cls;
+      const c = document.createElement('canvas');
+      drawPixels(c, 28, 28, rgba, 2);
+      const cap = document.createElement('figcaption');
+      cap.textContent = caption;
+      f.append(c, cap);
+      return f;
+    };
+    row.append(fig(images[i].test, tr('knn_query', { t: g.label, p: g.predicted }), 'query'));
+    g.images.forEach((_, j) => row.append(fig(images[i].neighbors[j], `${g.labels[j]} · ${g.distances[j].toFixed(2)}`)));
+    root.append(row);
+  });
+}
+
+function renderReport(r) {
+  const table = $('metrics-table');
+  table.textContent = '';
+  for (const [name, key] of METRIC_ROWS) {
+    const row = table.insertRow();
+    row.dataset.metric = key;
+    const v = r[key];
+    const shown = Array.isArray(v) ? v.map((x) => (x === null ? 'nan' : String(x))).join(', ') : v === null || v === undefined ? '—' : String(v);
+    row.insertCell().innerHTML = `<code>${name}</code><br><small></small>`;
+    row.cells[0].querySelector('small').textContent = tr(`m_${key}`);
+    row.insertCell().textContent = shown;
+  }
+  renderConfusion($('confusion'), r.confusion_matrix.labels, r.confusion_matrix.counts);
   const warn = $('metrics-warnings');
   warn.textContent = '';
   for (const w of [...(r.warnings || []).map((x) => x.message ?? String(x)), ...(r.skipped || []).map((x) => x.reason ?? x.message ?? JSON.stringify(x))]) {
@@ -447,7 +484,7 @@ worker.onmessage = (ev) => {
     case 'started':
       state.classes = m.classes;
       state.layerNames = m.layers;
-      $('param-count').textContent = m.param_count.toLocaleString();
+      $('param-count').textContent = m.param_count ? m.param_count.toLocaleString() : '—';
       setPhase('training');
       renderProbs(null);
       break;
@@ -479,6 +516,17 @@ worker.onmessage = (ev) => {
       drawCharts();
       break;
     }
+    case 'knn-progress':
+      $('progress').value = m.total_rows ? m.done_rows / m.total_rows : 0;
+      $('progress-pct').textContent = `${Math.floor((100 * m.done_rows) / Math.max(1, m.total_rows))}%`;
+      $('progress-text').textContent = tr('knn_progress', { d: m.done_rows, n: m.total_rows });
+      break;
+    case 'knn-report':
+      renderKnn(m.report, m.images);
+      $('test-accuracy').textContent = `${(m.report.accuracy * 100).toFixed(2)}%`;
+      $('test-accuracy').dataset.value = String(m.report.accuracy);
+      setPhase('done');
+      break;
     case 'report':
       if (m.link === `#${state.canonical}`) renderReport(m.report);
       break;

@@ -3,9 +3,10 @@
 // markers joined by a line.
 
 export class LineChart {
-  constructor(canvas, { yMin = null, yMax = null, percent = false, log = false } = {}) {
+  constructor(canvas, { yMin = null, yMax = null, percent = false, log = false, tight = false } = {}) {
     this.canvas = canvas;
-    this.opts = { yMin, yMax, percent, log };
+    // tight: the y axis spans the data instead of starting at zero.
+    this.opts = { yMin, yMax, percent, log, tight };
     this.series = [];
     this.xMax = 1;
     this.pending = false;
@@ -59,6 +60,7 @@ export class LineChart {
     lo = this.opts.yMin ?? lo ?? 0;
     hi = this.opts.yMax ?? hi ?? 1;
     if (log) { lo = Math.floor(lo); hi = Math.ceil(hi); }
+    else if (this.opts.tight && hi > lo) { const m = (hi - lo) * 0.1; lo -= m; hi += m; }
     else if (this.opts.yMin === null && lo > 0) lo = 0;
     if (!(hi > lo)) hi = lo + 1;
     const X = (x) => pad.l + (x / this.xMax) * pw;

@@ -90,6 +90,34 @@ function loop(id) {
   }
 }
 
+// KNN: predict test rows in chunks of ~100 ms, then post the report and the pictures of
+// the gallery's test images and their neighbours.
+function knnLoop(id, knn, data) {
+  let rows = 20;
+  const tick = () => {
+    if (id !== runId) { knn.free(); return; }
+    try {
+      const t0 = performance.now();
+      const p = knn.step(rows);
+      const dt = performance.now() - t0;
+      rows = Math.max(1, Math.min(2000, Math.round(rows * (dt > 0 ? 100 / dt : 2))));
+      post({ type: 'knn-progress', run: id, ...p });
+      if (!p.done) { setTimeout(tick, 0); return; }
+      const report = knn.report();
+      const images = report.gallery.map((g) => ({
+        test: data.image_rgba('train', g.image),
+        neighbors: g.images.map((i) => data.image_rgba('train', i)),
+      }));
+      post({ type: 'knn-report', run: id, report, images });
+      knn.free();
+    } catch (e) {
+      fail(e);
+    }
+  };
+  post({ type: 'started', run: id, param_count: 0, layers: [], classes: mlpad.asset_manifest().datasets[data.name()].classes });
+  tick();
+}
+
 self.onmessage = async (ev) => {
   const msg = ev.data;
   try {
@@ -107,9 +135,14 @@ self.onmessage = async (ev) => {
         const id = (runId = msg.run);
         running = false;
         const parsed = mlpad.parse_link(msg.link);
-        const data = await loadDataset(parsed.config.values.dataset);
+        const data = await loadDataset(parsed.config.values.dataset ?? 'mnist'); // KNN always uses MNIST
         if (id !== runId) return; // reset while downloading
         lab?.free();
+        lab = null;
+        if (parsed.lab === 'knn') {
+          knnLoop(id, new mlpad.KnnLab('#' + parsed.canonical, data), data);
+          break;
+        }
         lab = new mlpad.Lab('#' + parsed.canonical, data);
         lab._data = data;
         post({ type: 'started', run: id, param_count: lab.param_count(), layers: lab.layer_names(), classes: mlpad.asset_manifest().datasets[parsed.config.values.dataset].classes });

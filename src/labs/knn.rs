@@ -19,6 +19,8 @@ use serde::Serialize;
 pub const MAX_K: usize = 15;
 /// Test rows whose neighbours the report lists.
 pub const SHOWN_NEIGHBORS: usize = 5;
+/// Test rows in the neighbour gallery (mistakes first).
+pub const GALLERY_ROWS: usize = 12;
 
 /// The lab's parameter table (scikit-learn argument names).
 pub const SPEC: LabSpec = LabSpec {
@@ -155,6 +157,8 @@ pub struct KnnReport {
     pub labels: Vec<i64>,
     /// Neighbours of the first few test images.
     pub neighbors: Vec<NeighborsReport>,
+    /// Up to `GALLERY_ROWS` test rows with their neighbours, misclassified rows first.
+    pub gallery: Vec<NeighborsReport>,
 }
 
 /// A prepared KNN run: split done, model fitted, test rows predicted chunk by chunk.
@@ -266,19 +270,34 @@ impl KnnRun {
         let cm = metrics::confusion_matrix(&self.y_test, &preds, Some(&labels)).ok()?;
         let shown = SHOWN_NEIGHBORS.min(self.test_idx.len());
         let q = self.model.queries(&self.x_test).expect("checked test rows");
+        let describe = |r: usize, nb: crate::knn::Neighbors| NeighborsReport {
+            test_row: r,
+            image: self.test_idx[r],
+            label: self.y_test[r],
+            predicted: preds[r],
+            images: nb.indices.iter().map(|&j| self.train_idx[j]).collect(),
+            labels: nb.indices.iter().map(|&j| self.y_train[j]).collect(),
+            train_rows: nb.indices,
+            distances: nb.distances,
+        };
         let neighbors = q
             .kneighbors_chunk(0, shown, k)
             .into_iter()
             .enumerate()
-            .map(|(r, nb)| NeighborsReport {
-                test_row: r,
-                image: self.test_idx[r],
-                label: self.y_test[r],
-                predicted: preds[r],
-                images: nb.indices.iter().map(|&j| self.train_idx[j]).collect(),
-                labels: nb.indices.iter().map(|&j| self.y_train[j]).collect(),
-                train_rows: nb.indices,
-                distances: nb.distances,
+            .map(|(r, nb)| describe(r, nb))
+            .collect();
+        let wrong = (0..preds.len()).filter(|&r| preds[r] != self.y_test[r]);
+        let right = (0..preds.len()).filter(|&r| preds[r] == self.y_test[r]);
+        let gallery = wrong
+            .chain(right)
+            .take(GALLERY_ROWS)
+            .map(|r| {
+                let nb = q
+                    .kneighbors_chunk(r, r + 1, k)
+                    .into_iter()
+                    .next()
+                    .expect("one row");
+                describe(r, nb)
             })
             .collect();
         Some(KnnReport {
@@ -289,6 +308,7 @@ impl KnnRun {
             confusion_matrix: cm.value.counts,
             labels: cm.value.labels,
             neighbors,
+            gallery,
         })
     }
 }
