@@ -5,6 +5,8 @@
 //! 4-lane type with the same order of operations on both targets, and transcendentals go
 //! through `libm`, so a link replays bit-for-bit everywhere.
 
+/// Image augmentation with Keras' `ImageDataGenerator` semantics.
+pub mod augment;
 pub mod data;
 pub mod kernels;
 /// scikit-learn-exact brute-force `KNeighborsClassifier` (uniform/distance, L2/L1).
