@@ -57,6 +57,7 @@ export class LineChart {
         hi = hi === undefined ? v : Math.max(hi, v);
       }
     }
+    const empty = lo === undefined;
     lo = this.opts.yMin ?? lo ?? 0;
     hi = this.opts.yMax ?? hi ?? 1;
     if (log) { lo = Math.floor(lo); hi = Math.ceil(hi); }
@@ -82,6 +83,8 @@ export class LineChart {
       g.beginPath(); g.moveTo(pad.l, y); g.lineTo(w - pad.r, y); g.stroke();
       const big = Math.abs(v) >= 1e4;
       const label = log ? `1e${v}` : this.opts.percent ? `${Math.round(v * 100)}%` : big ? v.toExponential(1) : v.toFixed(hi - lo < 2 ? 2 : 1);
+      // An empty chart without a fixed range has no scale yet: grid lines only.
+      if (empty && this.opts.yMin === null) continue;
       g.fillText(label, pad.l - 6, y);
     }
     g.textAlign = 'center';

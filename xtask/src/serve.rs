@@ -6,7 +6,10 @@ use anyhow::{anyhow, Result};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-const WORKERS: usize = 4;
+/// Responder threads. A response blocks its thread until the client has read it, and
+/// browser tests leave slow or abandoned downloads behind (workers fetching data when a
+/// page closes), so there are enough that a few stuck ones never stall the page.
+const WORKERS: usize = 32;
 
 /// The Content-Type for a file, by extension.
 fn mime(path: &Path) -> &'static str {
