@@ -95,7 +95,8 @@ fn run(args: &[String]) -> Result<(), String> {
                 "{}",
                 json!({"type": "epoch", "epoch": snap.epoch, "test_accuracy": acc, "test_loss": snap.test_loss,
                        "train_accuracy": snap.train_accuracy, "train_loss": snap.train_loss,
-                       "near_zero": snap.kernel_histogram.as_ref().map(|h| h.near_zero)})
+                       "near_zero": snap.kernel_histogram.as_ref().map(|h| h.near_zero),
+                       "shifted_accuracy": snap.shifted_accuracy})
             );
         }
         if let Some(msg) = &snap.diverged {

@@ -1,5 +1,6 @@
 //! The labs: one file each, holding its parameter table and its runner.
 
+pub mod augmentation;
 pub mod cnn;
 pub mod gradients;
 pub mod knn;
@@ -12,10 +13,11 @@ use schema::LabSpec;
 use serde::Serialize;
 
 /// Every lab, in navigation order; the first is the default.
-pub static LABS: [LabSpec; 5] = [
+pub static LABS: [LabSpec; 6] = [
     cnn::SPEC,
     gradients::SPEC,
     regularization::SPEC,
+    augmentation::SPEC,
     metrics::SPEC,
     knn::SPEC,
 ];
@@ -44,6 +46,7 @@ pub fn build(
         "cnn" => cnn::build(config, data),
         "gradients" => gradients::build(config, data),
         "regularization" => regularization::build(config, data),
+        "augmentation" => augmentation::build(config, data),
         other => Err(format!("no runner for lab {other}")),
     }
 }
@@ -94,6 +97,9 @@ pub struct Snapshot {
     /// Loss on the training subset, set with `train_accuracy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub train_loss: Option<f32>,
+    /// Accuracy on the rotated-and-shifted copy of the test set (augmentation lab).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shifted_accuracy: Option<f64>,
     /// Histogram of the first layer's kernel, set with `train_accuracy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kernel_histogram: Option<trainer::KernelHistogram>,

@@ -94,6 +94,11 @@ pub struct Run {
     last_test: Option<Evaluation>,
     compare_train: bool,
     has_penalty: bool,
+    /// Random transforms for training batches and their own generator.
+    augment: Option<(crate::augment::Augment, Rng)>,
+    /// A fixed perturbed copy of the test split, evaluated at epoch ends.
+    shifted_test: Option<Split>,
+    aug_out: Vec<f32>,
 }
 
 /// A histogram of the first layer's kernel on a fixed range, so runs can be compared.
@@ -171,6 +176,9 @@ impl Run {
             last_test: None,
             compare_train: false,
             has_penalty: false,
+            augment: None,
+            shifted_test: None,
+            aug_out: Vec::new(),
         }
         .with_penalty_flag())
     }
@@ -184,6 +192,41 @@ impl Run {
     /// end (for labs that show the train/test gap).
     pub fn compare_train(mut self) -> Self {
         self.compare_train = true;
+        self
+    }
+
+    /// Transforms every training image with `augment` (when given, from a generator seeded
+    /// apart from the weights and the shuffling), and evaluates each epoch also on a copy of
+    /// the test split perturbed once by `shifted` (from a fixed seed, the same for all runs).
+    pub fn with_augmentation(
+        mut self,
+        augment: Option<crate::augment::Augment>,
+        shifted: crate::augment::Augment,
+    ) -> Self {
+        let seed = self.config.int("seed") as u64;
+        self.augment = augment.map(|a| (a, Rng::new(seed ^ 0x0a06_3e47)));
+        let test = &self.data.test;
+        let (h, w) = (test.rows, test.cols);
+        let mut rng = Rng::new(12_345);
+        let (mut src, mut out) = (vec![0.0f32; h * w], vec![0.0f32; h * w]);
+        let mut images = Vec::with_capacity(test.images.len());
+        for i in 0..test.len() {
+            for (s, &p) in src.iter_mut().zip(test.image(i)) {
+                *s = p as f32 / 255.0;
+            }
+            let t = shifted.random_transform(&mut rng, h, w);
+            shifted.apply(&t, &src, h, w, &mut out);
+            images.extend(
+                out.iter()
+                    .map(|&v| (v.clamp(0.0, 1.0) * 255.0).round() as u8),
+            );
+        }
+        self.shifted_test = Some(Split {
+            images,
+            labels: test.labels.clone(),
+            rows: h,
+            cols: w,
+        });
         self
     }
 
@@ -274,6 +317,15 @@ impl Run {
             let end = (self.pos + self.batch_size).min(self.train_len);
             let idx = self.order[self.pos..end].iter().map(|&i| i as usize);
             fill_batch(&self.data.train, idx, &mut self.x, &mut self.y);
+            if let Some((gen, rng)) = &mut self.augment {
+                let (h, w) = (self.data.train.rows, self.data.train.cols);
+                self.aug_out.resize(h * w, 0.0);
+                for img in self.x.chunks_exact_mut(h * w) {
+                    let t = gen.random_transform(rng, h, w);
+                    gen.apply(&t, img, h, w, &mut self.aug_out);
+                    img.copy_from_slice(&self.aug_out);
+                }
+            }
             let out = self.model.train_step(&self.x, &self.y, &mut self.opt);
             self.step += 1;
             snap.losses.push(out.loss);
@@ -305,6 +357,10 @@ impl Run {
                     snap.train_accuracy = Some(t.accuracy);
                     snap.train_loss = Some(t.loss);
                     snap.kernel_histogram = self.kernel_histogram(60, 0.3);
+                }
+                if let Some(shifted) = self.shifted_test.take() {
+                    snap.shifted_accuracy = Some(self.evaluate(&shifted, shifted.len()).accuracy);
+                    self.shifted_test = Some(shifted);
                 }
                 break; // one epoch boundary per snapshot keeps per-epoch charts simple
             }
