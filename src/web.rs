@@ -38,6 +38,32 @@ pub fn lab_report(link_text: &str) -> Result<JsValue, JsError> {
     to_js(&report)
 }
 
+/// The augmentation lab's preview: the first `images` training images and `variants`
+/// random transforms of each, as `{width, height, rgba}`; `draw` picks a fresh set.
+#[wasm_bindgen]
+pub fn augment_preview(
+    link_text: &str,
+    data: &Dataset,
+    images: usize,
+    variants: usize,
+    draw: u32,
+) -> Result<JsValue, JsError> {
+    let parsed = link::parse(link_text);
+    if parsed.lab != "augmentation" {
+        return Err(JsError::new("augment_preview needs an augmentation link"));
+    }
+    let (width, height, rgba) =
+        crate::labs::augmentation::preview(&parsed.config, &data.0, images, variants, draw);
+    let o = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| {
+        js_sys::Reflect::set(&o, &k.into(), v).map_err(|_| JsError::new("preview"))
+    };
+    set("width", &width.into())?;
+    set("height", &height.into())?;
+    set("rgba", &js_sys::Uint8ClampedArray::from(&rgba[..]).into())?;
+    Ok(o.into())
+}
+
 /// The bundled data files.
 #[wasm_bindgen]
 pub fn asset_manifest() -> Result<JsValue, JsError> {

@@ -3,20 +3,19 @@
 import { t as translate, initialLang, saveLang } from './i18n.js';
 import { LineChart } from './chart.js';
 import { DrawPad, drawGallery, drawPixels } from './draw.js';
-import { ComparePool } from './compare.js';
+import { ComparePool, COMPARE } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
 const PLANNED = ['metrics', 'regularization', 'augmentation', 'gradients', 'transfer', 'knn', 'gan'];
 // Labs whose views this page has; the core may know more (they run in the CLI meanwhile).
-const PAGE_LABS = new Set(['cnn', 'gradients', 'regularization', 'metrics', 'knn']);
+const PAGE_LABS = new Set(['cnn', 'gradients', 'regularization', 'augmentation', 'metrics', 'knn']);
 // Labs that classify by nearest neighbours (no training curves).
 const KNN_LABS = new Set(['knn']);
 // Labs computed at once from their settings (no data, no training run).
 const REPORT_LABS = new Set(['metrics']);
-// Labs that run several configurations side by side instead of one training run.
-const COMPARE_LABS = new Set(['regularization']);
-// Settings the page sets itself for compare labs (it runs every variant), so it hides them.
-const PAGE_SET = new Set(['variant']);
+// Labs that run several configurations side by side instead of one training run; the
+// setting they vary is set by the page itself, so its control is hidden.
+const COMPARE_LABS = new Set(Object.keys(COMPARE));
 const COLORS = { train: '#2563eb', test: '#ea580c' };
 
 const state = {
@@ -93,9 +92,9 @@ function renderNav() {
 function renderControls() {
   const form = $('controls');
   form.textContent = '';
-  const compare = COMPARE_LABS.has(state.lab.id);
+  const varied = COMPARE[state.lab.id]?.key;
   for (const p of state.lab.params) {
-    if (compare && PAGE_SET.has(p.name)) continue;
+    if (p.name === varied) continue;
     const row = document.createElement('div');
     row.className = 'field';
     const id = `param-${p.name}`;
@@ -223,6 +222,11 @@ function showCards() {
   const report = REPORT_LABS.has(state.lab?.id);
   document.body.classList.toggle('report-lab', report);
   $('card-compare').hidden = !compare;
+  $('card-preview').hidden = state.lab?.id !== 'augmentation';
+  if (compare) {
+    $('compare-title').textContent = tr(`compare_title_${state.lab.id}`);
+    $('compare-help').textContent = tr(`compare_help_${state.lab.id}`);
+  }
   const knn = KNN_LABS.has(state.lab?.id);
   $('card-metrics').hidden = !report;
   $('card-knn').hidden = !knn;
@@ -338,7 +342,7 @@ function setPhase(p) {
 $('train').addEventListener('click', () => {
   resetView();
   setPhase('loading');
-  if (isCompare()) pool.start(state.canonical);
+  if (isCompare()) pool.start(state.lab.id, state.canonical);
   else worker.postMessage({ type: 'start', run: ++state.run, link: state.canonical });
 });
 $('pause').addEventListener('click', () => {
@@ -352,6 +356,13 @@ $('reset').addEventListener('click', () => {
   resetView();
   setPhase('idle');
 });
+// The augmentation preview: a fresh set of random transforms on demand.
+let previewDraw = 0;
+function requestPreview() {
+  worker.postMessage({ type: 'preview', link: `#${state.canonical}`, draw: previewDraw });
+}
+$('preview-again').addEventListener('click', () => { previewDraw++; requestPreview(); });
+
 $('intro-more').addEventListener('click', () => {
   const open = $('lab-intro').classList.toggle('clamped');
   $('intro-more').textContent = tr(open ? 'read_more' : 'read_less');
@@ -471,6 +482,7 @@ worker.onmessage = (ev) => {
       $('lab-intro').textContent = tr(`${m.lab}.intro`);
       showCards();
       if (REPORT_LABS.has(m.lab)) worker.postMessage({ type: 'report', link: `#${m.canonical}` });
+      if (m.lab === 'augmentation') requestPreview();
       history.replaceState(null, '', `#${m.canonical}`);
       document.title = `mlpad · ${tr(`lab.${m.lab}`)}`;
       break;
@@ -516,6 +528,9 @@ worker.onmessage = (ev) => {
       drawCharts();
       break;
     }
+    case 'preview':
+      if (m.link === `#${state.canonical}`) drawPixels($('preview'), m.width, m.height, m.rgba, 2);
+      break;
     case 'knn-progress':
       $('progress').value = m.total_rows ? m.done_rows / m.total_rows : 0;
       $('progress-pct').textContent = `${Math.floor((100 * m.done_rows) / Math.max(1, m.total_rows))}%`;

@@ -91,8 +91,9 @@ export class LineChart {
     g.textBaseline = 'top';
     for (let i = 0; i <= 4; i++) {
       // Whole steps on long axes, fractions on a 0..1 axis (e.g. a ROC curve's FPR).
-      const x = this.xMax > 4 ? Math.round((this.xMax * i) / 4) : (this.xMax * i) / 4;
-      g.fillText(this.xMax > 4 ? String(x) : x.toFixed(2), X(x), h - pad.b + 5);
+      const whole = this.xMax > 1;
+      const x = whole ? Math.round((this.xMax * i) / 4) : (this.xMax * i) / 4;
+      g.fillText(whole ? String(x) : x.toFixed(2), X(x), h - pad.b + 5);
     }
 
     for (const s of this.series) {

@@ -1,10 +1,15 @@
-// Side-by-side runs for the regularization lab: one job per penalty (none, L1, L2,
-// L1+L2), spread over two workers so both cores train at once. Each card shows train vs
-// test accuracy per epoch, a histogram of the first layer's weights and the fraction of
-// weights that are (almost) zero.
+// Side-by-side runs of one lab that differ in a single setting (the regularization lab's
+// penalty, the augmentation lab's on/off), spread over two workers so both cores train
+// at once. Each card shows train vs test accuracy per epoch and, when the lab reports
+// them, accuracy on the perturbed test set, the first layer's weight histogram and the
+// fraction of weights that are (almost) zero.
 import { LineChart } from './chart.js';
 
-const VARIANTS = ['none', 'l1', 'l2', 'l1_l2'];
+/** The setting each compare lab varies, and its values in display order. */
+export const COMPARE = {
+  regularization: { key: 'variant', values: ['none', 'l1', 'l2', 'l1_l2'] },
+  augmentation: { key: 'augment', values: ['off', 'on'] },
+};
 const WORKERS = 2;
 
 export class ComparePool {
@@ -15,14 +20,16 @@ export class ComparePool {
     this.generation = 0;
   }
 
-  /** Starts the four runs of `canonical` (the lab's link without `#`). */
-  start(canonical) {
+  /** Starts one run per value of the lab's compared setting (`canonical`: link without `#`). */
+  start(lab, canonical) {
     this.stop();
     const gen = ++this.generation;
-    this.jobs = VARIANTS.map((variant, i) => ({
+    const { key, values } = COMPARE[lab];
+    this.key = key;
+    this.jobs = values.map((variant, i) => ({
       variant,
       run: gen * 10 + i,
-      link: canonical.replace(/variant=[a-z0-9_]+/, `variant=${variant}`),
+      link: canonical.replace(new RegExp(`(^|&)${key}=[a-z0-9_]+`), `$1${key}=${variant}`),
       step: 0,
       total: 1,
       epochs: [],
@@ -63,7 +70,7 @@ export class ComparePool {
       job.step = s.step;
       job.total = s.total_steps;
       if (s.train_accuracy !== undefined && s.train_accuracy !== null) {
-        job.epochs.push({ epoch: s.epoch, train: s.train_accuracy, test: s.test_accuracy, trainLoss: s.train_loss, testLoss: s.test_loss });
+        job.epochs.push({ epoch: s.epoch, train: s.train_accuracy, test: s.test_accuracy, shifted: s.shifted_accuracy });
         job.hist = s.kernel_histogram;
         this.renderJob(job);
       }
@@ -86,7 +93,7 @@ export class ComparePool {
       card.className = 'compare-card';
       card.dataset.variant = job.variant;
       card.innerHTML = `<h3></h3><canvas class="chart small"></canvas><canvas class="hist"></canvas><p class="compare-facts muted"></p>`;
-      card.querySelector('h3').textContent = this.ui.tr(`variant_${job.variant}`);
+      card.querySelector('h3').textContent = this.ui.tr(`${this.key}_${job.variant}`);
       job.card = card;
       job.chart = new LineChart(card.querySelector('canvas.chart'), { yMin: 0, yMax: 1, percent: true });
       root.append(card);
@@ -97,20 +104,22 @@ export class ComparePool {
   renderJob(job) {
     const tr = this.ui.tr;
     const epochs = Math.max(1, ...job.epochs.map((e) => e.epoch));
+    const shifted = job.epochs.some((e) => e.shifted !== undefined && e.shifted !== null);
     job.chart.setSeries([
       { label: tr('train_set'), color: '#2563eb', points: job.epochs.map((e) => [e.epoch, e.train]) },
       { label: tr('test_set'), color: '#ea580c', points: job.epochs.map((e) => [e.epoch, e.test]) },
+      ...(shifted ? [{ label: tr('shifted_set'), color: '#16a34a', points: job.epochs.map((e) => [e.epoch, e.shifted]) }] : []),
     ], epochs);
-    drawHistogram(job.card.querySelector('canvas.hist'), job.hist);
+    const histCanvas = job.card.querySelector('canvas.hist');
+    histCanvas.hidden = shifted; // the weight histogram belongs to the regularization story
+    if (!shifted) drawHistogram(histCanvas, job.hist);
     const last = job.epochs.at(-1);
-    job.card.querySelector('.compare-facts').textContent = last
-      ? tr('compare_facts', {
-        train: (last.train * 100).toFixed(1),
-        test: (last.test * 100).toFixed(1),
-        gap: ((last.train - last.test) * 100).toFixed(1),
-        zero: (job.hist.near_zero * 100).toFixed(0),
-      })
-      : tr('compare_waiting');
+    const pct = (v) => (v * 100).toFixed(1);
+    job.card.querySelector('.compare-facts').textContent = !last
+      ? tr('compare_waiting')
+      : shifted
+        ? tr('augment_facts', { train: pct(last.train), test: pct(last.test), shifted: pct(last.shifted) })
+        : tr('compare_facts', { train: pct(last.train), test: pct(last.test), gap: ((last.train - last.test) * 100).toFixed(1), zero: (job.hist.near_zero * 100).toFixed(0) });
     job.card.classList.toggle('finished', job.done);
   }
 }

@@ -168,6 +168,13 @@ self.onmessage = async (ev) => {
         lab?.free();
         lab = null;
         break;
+      case 'preview': {
+        const parsed = mlpad.parse_link(msg.link);
+        const data = await loadDataset(parsed.config.values.dataset ?? 'mnist');
+        const g = mlpad.augment_preview(msg.link, data, 6, 7, msg.draw);
+        post({ type: 'preview', link: msg.link, width: g.width, height: g.height, rgba: g.rgba });
+        break;
+      }
       case 'report':
         post({ type: 'report', link: msg.link, report: mlpad.lab_report(msg.link) });
         break;
