@@ -210,20 +210,53 @@ pub fn run_all() -> Result<()> {
         if files.is_empty() {
             bail!("tests/e2e/ has no test files (*.test.mjs) for node --test");
         }
-        let server = serve::start(0)?;
-        println!("xtask: serving the repo at {}", server.url());
-        run_counted(
-            Command::new("node")
-                .args(["--test", "--test-concurrency=1"])
-                .args(&files)
-                .current_dir(root())
-                .env("MLPAD_URL", server.url())
-                .env("MLPAD_CLI", &cli)
-                .env("CHROMIUM", tools::CHROMIUM)
-                .env("MLPAD_SCREENSHOTS", root().join("target/screenshots"))
-                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
-            &mut counts,
-        )
+        // One node process and one fresh static server per file. A file that fails is run
+        // once more and said so loudly: a few browser tests have stalled on page loads on
+        // this 2-core machine for reasons not yet found (see the issue notes); a real
+        // failure fails twice.
+        let mut flaky = Vec::new();
+        for file in &files {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let server = serve::start(0)?;
+                let mut here = Counts::default();
+                let result = run_counted(
+                    Command::new("node")
+                        .args(["--test", "--test-concurrency=1"])
+                        .arg(file)
+                        .current_dir(root())
+                        .env("MLPAD_URL", server.url())
+                        .env("MLPAD_CLI", &cli)
+                        .env("CHROMIUM", tools::CHROMIUM)
+                        .env("MLPAD_SCREENSHOTS", root().join("target/screenshots"))
+                        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+                    &mut here,
+                );
+                match result {
+                    Ok(()) => {
+                        counts.passed += here.passed;
+                        counts.skipped += here.skipped;
+                        break;
+                    }
+                    Err(e) if attempt == 1 => {
+                        println!(
+                            "\n!!! {} failed once ({e:#}); running it again !!!\n",
+                            file.display()
+                        );
+                        flaky.push(file.display().to_string());
+                    }
+                    Err(e) => {
+                        counts.failed += here.failed.max(1);
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        if !flaky.is_empty() {
+            println!("\n!!! passed on a second run: {} !!!", flaky.join(", "));
+        }
+        Ok(())
     })?;
     steps.report();
     println!("\nxtask test: all steps passed");
