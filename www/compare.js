@@ -35,6 +35,7 @@ export class ComparePool {
       epochs: [],
       hist: null,
       done: false,
+      sums: { loss: 0, penalty: 0, steps: 0 },
     }));
     this.queue = [...this.jobs];
     this.render();
@@ -69,8 +70,16 @@ export class ComparePool {
       const s = m.snapshot;
       job.step = s.step;
       job.total = s.total_steps;
+      // Mean data loss and penalty over the epoch's steps, for the loss chart.
+      s.losses.forEach((l) => { job.sums.loss += l; job.sums.steps++; });
+      (s.penalties || []).forEach((p) => { job.sums.penalty += p; });
       if (s.train_accuracy !== undefined && s.train_accuracy !== null) {
-        job.epochs.push({ epoch: s.epoch, train: s.train_accuracy, test: s.test_accuracy, shifted: s.shifted_accuracy });
+        const n = Math.max(1, job.sums.steps);
+        job.epochs.push({
+          epoch: s.epoch, train: s.train_accuracy, test: s.test_accuracy, shifted: s.shifted_accuracy,
+          dataLoss: job.sums.loss / n, penalty: job.sums.penalty / n,
+        });
+        job.sums = { loss: 0, penalty: 0, steps: 0 };
         job.hist = s.kernel_histogram;
         this.renderJob(job);
       }
@@ -92,10 +101,11 @@ export class ComparePool {
       const card = document.createElement('div');
       card.className = 'compare-card';
       card.dataset.variant = job.variant;
-      card.innerHTML = `<h3></h3><canvas class="chart small"></canvas><canvas class="hist"></canvas><p class="compare-facts muted"></p>`;
+      card.innerHTML = `<h3></h3><canvas class="chart small"></canvas><canvas class="chart small loss"></canvas><canvas class="hist"></canvas><p class="compare-facts muted"></p>`;
       card.querySelector('h3').textContent = this.ui.tr(`${this.key}_${job.variant}`);
       job.card = card;
       job.chart = new LineChart(card.querySelector('canvas.chart'), { yMin: 0, yMax: 1, percent: true });
+      job.lossChart = new LineChart(card.querySelector('canvas.loss'));
       root.append(card);
       this.renderJob(job);
     }
@@ -110,6 +120,14 @@ export class ComparePool {
       { label: tr('test_set'), color: '#ea580c', points: job.epochs.map((e) => [e.epoch, e.test]) },
       ...(shifted ? [{ label: tr('shifted_set'), color: '#16a34a', points: job.epochs.map((e) => [e.epoch, e.shifted]) }] : []),
     ], epochs);
+    // Data loss and penalty apart: the objective is their sum.
+    job.card.querySelector('canvas.loss').hidden = shifted;
+    if (!shifted) {
+      job.lossChart.setSeries([
+        { label: tr('data_loss'), color: '#2563eb', points: job.epochs.map((e) => [e.epoch, e.dataLoss]) },
+        { label: tr('penalty'), color: '#a855f7', points: job.epochs.map((e) => [e.epoch, e.penalty]) },
+      ], epochs);
+    }
     const histCanvas = job.card.querySelector('canvas.hist');
     histCanvas.hidden = shifted; // the weight histogram belongs to the regularization story
     if (!shifted) drawHistogram(histCanvas, job.hist);

@@ -22,7 +22,7 @@ test('four variants train side by side; L1 is sparse', { timeout: 120_000 }, asy
   assert.deepEqual(facts.map((f) => f.variant), ['none', 'l1', 'l2', 'l1_l2']);
   const zero = (v) => Number(/(\d+)% of weights/.exec(facts.find((f) => f.variant === v).text)[1]);
   assert.ok(zero('l1') > zero('none') + 15, `sparsity none ${zero('none')}%, L1 ${zero('l1')}%`);
-  for (const sel of ['.compare-card[data-variant="l1"] canvas.hist', '.compare-card[data-variant="none"] canvas.chart']) {
+  for (const sel of ['.compare-card[data-variant="l1"] canvas.hist', '.compare-card[data-variant="none"] canvas.chart', '.compare-card[data-variant="l2"] canvas.loss']) {
     assert.ok((await inkPixels(page, sel)) > 100, `${sel} is drawn`);
   }
   assert.match(await page.textContent('#progress-label'), /Finished/);
