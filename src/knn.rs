@@ -409,38 +409,6 @@ fn sift_down(v: &mut [f64], ix: &mut [usize], start: usize, end: usize) {
     }
 }
 
-/// numpy's pairwise summation of a contiguous f64 row (`np.sum(..., axis=1)`).
-fn numpy_pairwise_sum(a: &[f64]) -> f64 {
-    let n = a.len();
-    if n < 8 {
-        let mut r = -0.0;
-        for &x in a {
-            r += x;
-        }
-        r
-    } else if n <= 128 {
-        let mut r = [0.0f64; 8];
-        r.copy_from_slice(&a[..8]);
-        let mut i = 8;
-        while i < n - n % 8 {
-            for k in 0..8 {
-                r[k] += a[i + k];
-            }
-            i += 8;
-        }
-        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        while i < n {
-            res += a[i];
-            i += 1;
-        }
-        res
-    } else {
-        let mut n2 = n / 2;
-        n2 -= n2 % 8;
-        numpy_pairwise_sum(&a[..n2]) + numpy_pairwise_sum(&a[n2..])
-    }
-}
-
 impl KnnQueries<'_> {
     /// Number of query rows.
     pub fn len(&self) -> usize {
@@ -589,7 +557,7 @@ impl KnnQueries<'_> {
                     for (t, (&j, &wt)) in template.iter_mut().zip(nb.indices.iter().zip(&w)) {
                         *t = if m.y_idx[j] == c { wt } else { 0.0 };
                     }
-                    let count = numpy_pairwise_sum(&template);
+                    let count = crate::metrics::pairwise_sum(&template);
                     if count > best_count {
                         best = c;
                         best_count = count;
@@ -674,7 +642,7 @@ mod tests {
             + a[9]
             + a[10]
             + a[11];
-        assert_eq!(numpy_pairwise_sum(&a), want);
+        assert_eq!(crate::metrics::pairwise_sum(&a), want);
     }
 
     #[test]

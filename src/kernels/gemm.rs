@@ -165,12 +165,7 @@ fn gemm_f32_4x8(k: usize, ap: &[f32], bp: &[f32]) -> [[f32; NR]; MR] {
             acc[r][1] = acc[r][1].mul_add(av, b1);
         }
     }
-    let mut out = [[0.0; NR]; MR];
-    for r in 0..MR {
-        out[r][..4].copy_from_slice(&acc[r][0].to_array());
-        out[r][4..].copy_from_slice(&acc[r][1].to_array());
-    }
-    out
+    tile(acc)
 }
 
 /// The 4×8 micro-kernel reading A from four row slices (row-major A, no packing); the
@@ -189,6 +184,12 @@ fn gemm_f32_4x8_rows(k: usize, a: [&[f32]; MR], bp: &[f32]) -> [[f32; NR]; MR] {
             acc[r][1] = acc[r][1].mul_add(av, b1);
         }
     }
+    tile(acc)
+}
+
+/// The accumulators of a micro-kernel as a 4×8 tile of C.
+#[inline(always)]
+fn tile(acc: [[F32x4; 2]; MR]) -> [[f32; NR]; MR] {
     let mut out = [[0.0; NR]; MR];
     for r in 0..MR {
         out[r][..4].copy_from_slice(&acc[r][0].to_array());

@@ -24,31 +24,8 @@ pub const SPEC: LabSpec = LabSpec {
         trainer::SEED,
         trainer::DATASET,
         trainer::EPOCHS,
-        Param {
-            name: "batch_size",
-            kind: Kind::Int {
-                min: 1,
-                max: 512,
-                default: 32,
-            },
-            help: Help {
-                en: "Images per gradient step.",
-                zh: "每次梯度更新使用的图片数。",
-            },
-        },
-        Param {
-            name: "learning_rate",
-            kind: Kind::Float {
-                min: 1e-5,
-                max: 1.0,
-                default: 0.001,
-                log: true,
-            },
-            help: Help {
-                en: "Adam's step size; too large and training diverges.",
-                zh: "Adam 的步长；过大会导致训练发散。",
-            },
-        },
+        trainer::BATCH_SIZE,
+        trainer::ADAM_LEARNING_RATE,
         Param {
             name: "train_size",
             kind: Kind::Int {

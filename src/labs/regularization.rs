@@ -60,16 +60,8 @@ pub const SPEC: LabSpec = LabSpec {
             kind: Kind::Int { min: 1, max: 100, default: 30 },
             help: Help { en: "Passes over the training images.", zh: "遍历训练集的轮数。" },
         },
-        Param {
-            name: "batch_size",
-            kind: Kind::Int { min: 1, max: 512, default: 32 },
-            help: Help { en: "Images per gradient step.", zh: "每次梯度更新使用的图片数。" },
-        },
-        Param {
-            name: "learning_rate",
-            kind: Kind::Float { min: 1e-5, max: 1.0, default: 0.001, log: true },
-            help: Help { en: "Adam's step size.", zh: "Adam 的步长。" },
-        },
+        trainer::BATCH_SIZE,
+        trainer::ADAM_LEARNING_RATE,
         Param {
             name: "train_size",
             kind: Kind::Int { min: 100, max: 12_000, default: 1_000 },

@@ -38,6 +38,35 @@ pub const DATASET: Param = Param {
     },
 };
 
+/// `batch_size` with Keras' default 32: shared by the labs that use it.
+pub const BATCH_SIZE: Param = Param {
+    name: "batch_size",
+    kind: Kind::Int {
+        min: 1,
+        max: 512,
+        default: 32,
+    },
+    help: Help {
+        en: "Images per gradient step.",
+        zh: "每次梯度更新使用的图片数。",
+    },
+};
+
+/// Adam's `learning_rate` with Keras' default 0.001: shared by the labs that train with Adam.
+pub const ADAM_LEARNING_RATE: Param = Param {
+    name: "learning_rate",
+    kind: Kind::Float {
+        min: 1e-5,
+        max: 1.0,
+        default: 0.001,
+        log: true,
+    },
+    help: Help {
+        en: "Adam's step size; too large and training diverges.",
+        zh: "Adam 的步长；过大会导致训练发散。",
+    },
+};
+
 /// `epochs`: shared by every training lab.
 pub const EPOCHS: Param = Param {
     name: "epochs",

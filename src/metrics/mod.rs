@@ -119,7 +119,8 @@ pub(crate) fn np_sum(a: &[f64]) -> f64 {
     0.0 + pairwise_sum(a)
 }
 
-fn pairwise_sum(a: &[f64]) -> f64 {
+/// numpy's pairwise summation of a contiguous f64 array (also `np.sum(..., axis=1)` rows).
+pub(crate) fn pairwise_sum(a: &[f64]) -> f64 {
     let n = a.len();
     if n < 8 {
         let mut res = 0.0;
