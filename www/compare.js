@@ -77,7 +77,7 @@ export class ComparePool {
         const n = Math.max(1, job.sums.steps);
         job.epochs.push({
           epoch: s.epoch, train: s.train_accuracy, test: s.test_accuracy, shifted: s.shifted_accuracy,
-          dataLoss: job.sums.loss / n, penalty: job.sums.penalty / n,
+          dataLoss: job.sums.loss / n, penalty: job.sums.penalty / n, testLoss: s.test_loss,
         });
         job.sums = { loss: 0, penalty: 0, steps: 0 };
         job.hist = s.kernel_histogram;
@@ -125,6 +125,7 @@ export class ComparePool {
     if (!shifted) {
       job.lossChart.setSeries([
         { label: tr('data_loss'), color: '#2563eb', points: job.epochs.map((e) => [e.epoch, e.dataLoss]) },
+        { label: tr('test_loss'), color: '#ea580c', points: job.epochs.map((e) => [e.epoch, e.testLoss]) },
         { label: tr('penalty'), color: '#a855f7', points: job.epochs.map((e) => [e.epoch, e.penalty]) },
       ], epochs);
     }
