@@ -5,6 +5,7 @@ import init, * as mlpad from '../pkg/mlpad.js';
 const ready = init({ module_or_path: new URL('../pkg/mlpad_bg.wasm', import.meta.url) });
 const datasets = new Map(); // name -> Dataset, kept across resets
 let lab = null;
+let labData = null; // the Dataset the current lab trains on (for gallery pictures)
 let running = false;
 let runId = 0; // the page's id of the current run, echoed on every run message
 let chunk = 2; // batches per step() call, tuned to ~100 ms
@@ -54,7 +55,7 @@ async function loadDataset(name) {
 function postVisuals() {
   if (!lab) return;
   const items = lab.gallery(24);
-  const data = lab._data;
+  const data = labData;
   const images = items.map((it) => data.image_rgba('test', it.index));
   post({ type: 'gallery', run: runId, items, images });
   const f = lab.filters_rgba(); // null when the model does not start with a convolution
@@ -144,7 +145,7 @@ self.onmessage = async (ev) => {
           break;
         }
         lab = new mlpad.Lab('#' + parsed.canonical, data);
-        lab._data = data;
+        labData = data;
         post({ type: 'started', run: id, param_count: lab.param_count(), layers: lab.layer_names(), classes: mlpad.asset_manifest().datasets[parsed.config.values.dataset].classes });
         running = true;
         chunk = 2;
