@@ -22,13 +22,6 @@ pub static LABS: [LabSpec; 6] = [
     knn::SPEC,
 ];
 
-/// True for labs that train a network step by step ([`build`]); `metrics` and `knn`
-/// answer with a report instead ([`run_report`], or [`knn::KnnRun`] for its chunked
-/// prediction).
-pub fn is_training(id: &str) -> bool {
-    !matches!(id, "metrics" | "knn")
-}
-
 /// The report of a lab that needs no dataset (today: `metrics`), as JSON.
 pub fn run_report(config: &schema::Config) -> Result<serde_json::Value, String> {
     match config.lab.id {
