@@ -1,12 +1,12 @@
-// Times CNN training steps of the wasm core in a module worker, as the page's own worker
-// would run them: fetch the bundled MNIST assets, decode, build the lab from a link,
-// warm up, then time `step(steps)` `repeats` times with performance.now().
-import init, { Dataset, Lab } from '../pkg/mlpad.js';
+// mlpad's side of `cargo xtask bench`: builds each workload of `mlpad::bench` in this module
+// worker (as the page's own worker runs the core), warms it up, sizes a sample to last about
+// SAMPLE_SECONDS, and times `repeats` samples with performance.now(). The workloads are the
+// same Rust code `mlpad bench` times natively.
+import init, { BenchWorkload, Dataset, Lab } from '../pkg/mlpad.js';
 
 const DATA = new URL('../www/data/', import.meta.url);
-const LINK = '#lab=cnn&seed=42&epochs=1&batch_size=32&train_size=12000';
-const BATCH = 32;
 const FILES = ['train_images', 'train_labels', 'test_images', 'test_labels'];
+const SAMPLE_SECONDS = 0.5;
 
 async function fetchBytes(url) {
   const r = await fetch(url);
@@ -14,41 +14,71 @@ async function fetchBytes(url) {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-async function run({ repeats, steps }) {
-  await init();
+function timeWorkload(w, repeats) {
+  let t0 = performance.now();
+  w.run(2);
+  const perStep = (performance.now() - t0) / 2000;
+  const steps = Math.max(1, Math.ceil(SAMPLE_SECONDS / perStep));
+  const samples = [];
+  for (let i = 0; i < repeats; i++) {
+    t0 = performance.now();
+    const done = w.run(steps);
+    samples.push(done / ((performance.now() - t0) / 1000));
+  }
+  return { samples, note: `${steps} steps per sample` };
+}
+
+// Wasm memory after 1 and after 5 epochs of the CNN lab on 1,000 images: buffers are reused,
+// so it should not grow per step, only by what the first epoch allocates.
+function memoryRows(wasm, data) {
+  const lab = new Lab('#lab=cnn&seed=42&epochs=5&batch_size=32&train_size=1000', data);
+  const mib = [];
+  for (;;) {
+    const snap = lab.step(32);
+    if (snap.test_accuracy != null) mib.push(wasm.memory.buffer.byteLength / 2 ** 20);
+    if (snap.done) break;
+  }
+  lab.free();
+  const growth = `${(100 * (mib[mib.length - 1] / mib[0] - 1)).toFixed(1)}% from epoch 1 to ${mib.length}`;
+  return [
+    { workload: 'wasm_memory_epoch1', unit: 'MiB', samples: [mib[0]], note: growth },
+    { workload: `wasm_memory_epoch${mib.length}`, unit: 'MiB', samples: [mib[mib.length - 1]], note: growth },
+  ];
+}
+
+async function run({ repeats, workloads }) {
+  const wasm = await init();
   const manifest = await (await fetch(new URL('manifest.json', DATA))).json();
   const assets = manifest.datasets.mnist;
   postMessage({ type: 'progress', message: 'fetching MNIST…' });
   const bytes = await Promise.all(FILES.map((k) => fetchBytes(new URL(assets[k].file, DATA))));
   const data = Dataset.decode('mnist', ...bytes);
-  const lab = new Lab(LINK, data);
-  lab.step(2); // warm-up: first-touch allocations, JIT tiers
-  const rates = [];
-  for (let i = 0; i < repeats; i++) {
-    postMessage({ type: 'progress', message: `repeat ${i + 1}/${repeats}…` });
-    const t0 = performance.now();
-    const snap = lab.step(steps);
-    const seconds = (performance.now() - t0) / 1000;
-    rates.push((snap.losses.length * BATCH) / seconds);
+  const names = workloads || ['wasm_memory', ...BenchWorkload.names()];
+  const results = [];
+  for (const name of names) {
+    if (name === 'wasm_memory') {
+      results.push(...memoryRows(wasm, data));
+      continue;
+    }
+    postMessage({ type: 'progress', message: `${name}…` });
+    let w;
+    try {
+      w = new BenchWorkload(name, data);
+      results.push({ workload: name, unit: w.unit(), ...timeWorkload(w, repeats) });
+    } catch (err) {
+      results.push({ workload: name, error: String((err && err.message) || err) });
+    } finally {
+      if (w) w.free();
+    }
   }
-  lab.free();
   data.free();
-  rates.sort((a, b) => a - b);
-  return {
-    workload: 'cnn_train_b32',
-    median: rates[Math.floor(rates.length / 2)],
-    min: rates[0],
-    max: rates[rates.length - 1],
-    unit: 'images/s',
-    repeats,
-    steps,
-  };
+  return results;
 }
 
 self.onmessage = async (e) => {
   if (e.data.type !== 'run') return;
   try {
-    postMessage({ type: 'result', result: await run(e.data) });
+    postMessage({ type: 'result', results: await run(e.data) });
   } catch (err) {
     postMessage({ type: 'error', message: String((err && err.message) || err) });
   }

@@ -7,7 +7,11 @@
 
 /// Image augmentation with Keras' `ImageDataGenerator` semantics.
 pub mod augment;
+/// The benchmark workloads, shared by the native CLI and the wasm bench page.
+pub mod bench;
 pub mod data;
+/// The seed GAN (dense generator and discriminator) and its training step.
+pub mod gan;
 pub mod kernels;
 /// scikit-learn-exact brute-force `KNeighborsClassifier` (uniform/distance, L2/L1).
 pub mod knn;

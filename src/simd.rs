@@ -1,12 +1,15 @@
 //! `F32x4`: the one 4-lane f32 vector type every kernel is written against.
 //!
-//! On wasm32 it wraps a SIMD128 `v128`; natively it is a `[f32; 4]` whose lane-wise loops
-//! the compiler maps to SSE. Both do plain IEEE-754 single-precision lane operations with
-//! no fused multiply-add, and the horizontal sum has one fixed order, so every kernel gives
-//! bit-identical results in the browser and natively.
+//! On wasm32 it wraps a SIMD128 `v128`; on x86-64 an SSE `__m128` (SSE2 is part of the
+//! x86-64 baseline, so no runtime detection); elsewhere a `[f32; 4]` with lane-wise loops.
+//! All do plain IEEE-754 single-precision lane operations with no fused multiply-add, and
+//! the horizontal sum has one fixed order, so every kernel gives bit-identical results in
+//! the browser and natively.
 
 #[cfg(target_arch = "wasm32")]
 use core::arch::wasm32::*;
+#[cfg(target_arch = "x86_64")]
+use core::arch::x86_64::*;
 
 /// Four f32 lanes.
 #[derive(Clone, Copy, Debug)]
@@ -15,7 +18,12 @@ pub struct F32x4(v128);
 
 /// Four f32 lanes.
 #[derive(Clone, Copy, Debug)]
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(target_arch = "x86_64")]
+pub struct F32x4(__m128);
+
+/// Four f32 lanes.
+#[derive(Clone, Copy, Debug)]
+#[cfg(not(any(target_arch = "wasm32", target_arch = "x86_64")))]
 pub struct F32x4([f32; 4]);
 
 #[cfg(target_arch = "wasm32")]
@@ -49,6 +57,11 @@ impl F32x4 {
     pub fn max(self, o: Self) -> Self {
         F32x4(f32x4_pmax(self.0, o.0))
     }
+    /// Lane-wise absolute value (clears the sign bit).
+    #[inline(always)]
+    pub fn abs(self) -> Self {
+        F32x4(f32x4_abs(self.0))
+    }
     /// The lanes as an array.
     #[inline(always)]
     pub fn to_array(self) -> [f32; 4] {
@@ -61,7 +74,54 @@ impl F32x4 {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+// SAFETY (whole block): SSE and SSE2 are always present on x86-64; loads and stores are
+// the unaligned forms on slices checked to hold four floats.
+#[cfg(target_arch = "x86_64")]
+impl F32x4 {
+    /// All lanes zero.
+    #[inline(always)]
+    pub fn zero() -> Self {
+        F32x4(unsafe { _mm_setzero_ps() })
+    }
+    /// All lanes `x`.
+    #[inline(always)]
+    pub fn splat(x: f32) -> Self {
+        F32x4(unsafe { _mm_set1_ps(x) })
+    }
+    /// Loads `s[0..4]`.
+    #[inline(always)]
+    pub fn load(s: &[f32]) -> Self {
+        assert!(s.len() >= 4);
+        F32x4(unsafe { _mm_loadu_ps(s.as_ptr()) })
+    }
+    /// Stores into `s[0..4]`.
+    #[inline(always)]
+    pub fn store(self, s: &mut [f32]) {
+        assert!(s.len() >= 4);
+        unsafe { _mm_storeu_ps(s.as_mut_ptr(), self.0) }
+    }
+    /// Lane-wise maximum with wasm's `pmax` semantics: `o` if `self < o`, else `self`.
+    /// `maxps(a, b)` returns `a > b ? a : b`, so `maxps(o, self)` is exactly that, NaNs and
+    /// signed zeros included.
+    #[inline(always)]
+    pub fn max(self, o: Self) -> Self {
+        F32x4(unsafe { _mm_max_ps(o.0, self.0) })
+    }
+    /// Lane-wise absolute value (clears the sign bit, like wasm's `f32x4.abs`).
+    #[inline(always)]
+    pub fn abs(self) -> Self {
+        F32x4(unsafe { _mm_andnot_ps(_mm_set1_ps(-0.0), self.0) })
+    }
+    /// The lanes as an array.
+    #[inline(always)]
+    pub fn to_array(self) -> [f32; 4] {
+        let mut out = [0.0; 4];
+        self.store(&mut out);
+        out
+    }
+}
+
+#[cfg(not(any(target_arch = "wasm32", target_arch = "x86_64")))]
 impl F32x4 {
     /// All lanes zero.
     #[inline(always)]
@@ -94,6 +154,11 @@ impl F32x4 {
             }
         }))
     }
+    /// Lane-wise absolute value (clears the sign bit, like wasm's `f32x4.abs`).
+    #[inline(always)]
+    pub fn abs(self) -> Self {
+        F32x4(std::array::from_fn(|i| self.0[i].abs()))
+    }
     /// The lanes as an array.
     #[inline(always)]
     pub fn to_array(self) -> [f32; 4] {
@@ -103,7 +168,7 @@ impl F32x4 {
 
 /// Lane-wise arithmetic operators, one per target.
 macro_rules! lane_op {
-    ($trait:ident, $method:ident, $wasm:ident, $op:tt) => {
+    ($trait:ident, $method:ident, $wasm:ident, $sse:ident, $op:tt) => {
         impl core::ops::$trait for F32x4 {
             type Output = F32x4;
             #[cfg(target_arch = "wasm32")]
@@ -111,7 +176,13 @@ macro_rules! lane_op {
             fn $method(self, o: Self) -> Self {
                 F32x4($wasm(self.0, o.0))
             }
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(target_arch = "x86_64")]
+            #[inline(always)]
+            fn $method(self, o: Self) -> Self {
+                // SAFETY: SSE is part of the x86-64 baseline.
+                F32x4(unsafe { $sse(self.0, o.0) })
+            }
+            #[cfg(not(any(target_arch = "wasm32", target_arch = "x86_64")))]
             #[inline(always)]
             fn $method(self, o: Self) -> Self {
                 F32x4(std::array::from_fn(|i| self.0[i] $op o.0[i]))
@@ -119,9 +190,9 @@ macro_rules! lane_op {
         }
     };
 }
-lane_op!(Add, add, f32x4_add, +);
-lane_op!(Sub, sub, f32x4_sub, -);
-lane_op!(Mul, mul, f32x4_mul, *);
+lane_op!(Add, add, f32x4_add, _mm_add_ps, +);
+lane_op!(Sub, sub, f32x4_sub, _mm_sub_ps, -);
+lane_op!(Mul, mul, f32x4_mul, _mm_mul_ps, *);
 
 impl F32x4 {
     /// `self + a * b` as a separate multiply then add (never fused, for determinism).
@@ -187,6 +258,25 @@ mod tests {
                 assert_eq!(va.max(vb).to_array()[i], a[i].max(b[i]));
             }
             assert_eq!(va.sum(), (a[0] + a[1]) + (a[2] + a[3]));
+        }
+    }
+
+    crate::both_targets_test! {
+        fn max_and_abs_agree_bitwise_on_every_target() {
+            // pmax semantics: `o` if `self < o`, else `self` (so NaN in `self` stays, NaN in
+            // `o` is ignored, and max(+0, −0) is the first argument).
+            let a = [f32::NAN, 1.0, 0.0, -0.0];
+            let b = [1.0, f32::NAN, -0.0, 0.0];
+            let m = F32x4::load(&a).max(F32x4::load(&b)).to_array();
+            for i in 0..4 {
+                let want = if a[i] < b[i] { b[i] } else { a[i] };
+                assert_eq!(m[i].to_bits(), want.to_bits(), "lane {i}");
+            }
+            let x = [-0.0f32, -3.5, f32::NEG_INFINITY, 2.0];
+            let abs = F32x4::load(&x).abs().to_array();
+            for i in 0..4 {
+                assert_eq!(abs[i].to_bits(), x[i].abs().to_bits(), "lane {i}");
+            }
         }
     }
 

@@ -203,3 +203,36 @@ impl KnnLab {
         }
     }
 }
+
+/// One benchmark workload of `mlpad::bench` (the bench page adds the clock).
+#[wasm_bindgen]
+pub struct BenchWorkload(crate::bench::Workload);
+
+#[wasm_bindgen]
+impl BenchWorkload {
+    /// Builds workload `name` on MNIST `data`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: &str, data: &Dataset) -> Result<BenchWorkload, JsError> {
+        crate::bench::Workload::new(name, &data.0)
+            .map(BenchWorkload)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// The names of every workload.
+    pub fn names() -> Vec<String> {
+        crate::bench::WORKLOADS
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    /// What `run` counts (e.g. `images/s` once divided by seconds).
+    pub fn unit(&self) -> String {
+        self.0.unit().into()
+    }
+
+    /// Runs `steps` steps; returns the units of work done.
+    pub fn run(&mut self, steps: usize) -> f64 {
+        self.0.run(steps)
+    }
+}

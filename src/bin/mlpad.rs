@@ -1,8 +1,9 @@
 //! `mlpad`: runs a lab natively from the same link the page opens.
 //!
 //! `mlpad run '<link>'` prints one JSON object per line while it trains and ends with a
-//! summary line; `mlpad bench cnn` measures training throughput.
+//! summary line; `mlpad bench` times the benchmark workloads of `mlpad::bench`.
 
+use mlpad::bench;
 use mlpad::data::dataset::bundled_dir;
 use mlpad::data::Dataset;
 use mlpad::link;
@@ -15,8 +16,10 @@ use std::time::Instant;
 const USAGE: &str = "usage:
   mlpad run '<link>' [--data DIR]     run a lab from a link (full URL or #hash); JSON lines out
                                       (labs: cnn, gradients, metrics, knn)
-  mlpad bench cnn [--repeats N] [--steps N] [--data DIR]
-                                      CNN training images/s (batch 32), median of N repeats
+  mlpad bench [WORKLOAD|all] [--repeats N] [--data DIR]
+                                      time the bench workloads (cnn_train_b32, cnn_infer_b256,
+                                      mlp_train_b32, gan_step_b64, knn_predict_2000x8000,
+                                      simd_peak); one JSON line each with median/min/max
 
 The link uses the page's keys, e.g. '#lab=cnn&seed=42&epochs=1&batch_size=32&learning_rate=0.001&train_size=12000',
 '#lab=metrics&y_true=0,1,1,0,1&y_pred=0,1,0,1,1' or '#lab=knn&n_samples=10000&n_neighbors=3'.
@@ -158,33 +161,44 @@ fn run_knn(parsed: &link::Parsed, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Seconds one timed sample should last at least (short steps are batched together).
+const SAMPLE_SECONDS: f64 = 0.5;
+
 fn bench(args: &[String]) -> Result<(), String> {
-    if args.first().map(String::as_str) != Some("cnn") {
-        return Err(format!("bench knows the workload: cnn\n{USAGE}"));
-    }
+    let which = args
+        .first()
+        .filter(|a| !a.starts_with("--"))
+        .map_or("all", String::as_str);
+    let names: Vec<&str> = match which {
+        "all" => bench::WORKLOADS.to_vec(),
+        one => vec![one],
+    };
     let repeats: usize = flag(args, "--repeats")?.map_or(Ok(5), |v| {
         v.parse()
             .map_err(|_| "--repeats needs a number".to_string())
     })?;
-    let steps: usize = flag(args, "--steps")?.map_or(Ok(20), |v| {
-        v.parse().map_err(|_| "--steps needs a number".to_string())
-    })?;
-    let parsed = link::parse_strict("#lab=cnn&seed=42&epochs=20&batch_size=32")?;
     let data = load("mnist", args)?;
-    let mut lab = mlpad::labs::build(parsed.config, data)?;
-    lab.step(2);
-    let mut rates: Vec<f64> = (0..repeats.max(1))
-        .map(|_| {
-            let t = Instant::now();
-            let snap = lab.step(steps);
-            (snap.losses.len() * 32) as f64 / t.elapsed().as_secs_f64()
-        })
-        .collect();
-    rates.sort_by(|a, b| a.total_cmp(b));
-    println!(
-        "{}",
-        json!({"workload": "cnn_train_b32", "runtime": "native", "median": rates[rates.len() / 2], "min": rates[0],
-               "max": rates[rates.len() - 1], "unit": "images/s", "repeats": rates.len()})
-    );
+    for name in names {
+        let mut w = bench::Workload::new(name, &data)?;
+        // Warm-up, which also sizes a sample to last about SAMPLE_SECONDS.
+        let t = Instant::now();
+        w.run(2);
+        let per_step = t.elapsed().as_secs_f64() / 2.0;
+        let steps = ((SAMPLE_SECONDS / per_step).ceil() as usize).max(1);
+        let mut rates: Vec<f64> = (0..repeats.max(1))
+            .map(|_| {
+                let t = Instant::now();
+                let done = w.run(steps);
+                done / t.elapsed().as_secs_f64()
+            })
+            .collect();
+        rates.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "{}",
+            json!({"workload": name, "runtime": "mlpad native", "median": rates[rates.len() / 2],
+                   "min": rates[0], "max": rates[rates.len() - 1], "unit": w.unit(),
+                   "samples": rates.len(), "steps_per_sample": steps})
+        );
+    }
     Ok(())
 }

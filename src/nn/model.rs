@@ -298,16 +298,7 @@ impl Sequential {
             classes,
             &mut self.grad,
         );
-        for i in (0..self.layers.len()).rev() {
-            let input: &[f32] = if i == 0 { x } else { &self.acts[i - 1] };
-            let dx = if i == 0 {
-                None
-            } else {
-                Some(&mut self.grad_next)
-            };
-            self.layers[i].backward(input, &self.acts[i], &mut self.grad, batch, dx);
-            std::mem::swap(&mut self.grad, &mut self.grad_next);
-        }
+        self.backpropagate(x, batch, false);
         let mut out = out;
         for p in self
             .layers
@@ -320,6 +311,40 @@ impl Sequential {
             }
         }
         out
+    }
+
+    /// Runs the model in training mode (Dropout active, BatchNormalization on batch
+    /// statistics) and returns the last layer's output (logits), for losses computed
+    /// outside the model such as a GAN's.
+    pub fn forward_train(&mut self, x: &[f32], batch: usize) -> &[f32] {
+        self.run(x, batch, true)
+    }
+
+    /// Backpropagates `dout` (∂L/∂ the output of the latest [`Sequential::forward_train`]
+    /// on `x`) into every parameter's gradient; with `input_grad` it also returns ∂L/∂x,
+    /// which is how a generator learns through a discriminator. Penalties are not added.
+    pub fn backward(&mut self, x: &[f32], dout: &[f32], input_grad: bool) -> Option<&[f32]> {
+        let batch = x.len() / numel(self.input);
+        assert_eq!(dout.len(), batch * self.outputs(), "output gradient size");
+        super::ensure_len(&mut self.grad, dout.len());
+        self.grad.copy_from_slice(dout);
+        self.backpropagate(x, batch, input_grad);
+        input_grad.then_some(self.grad.as_slice())
+    }
+
+    /// Walks the layers backwards from the output gradient in `self.grad`; afterwards
+    /// `self.grad` holds ∂L/∂x when `input_grad` is set.
+    fn backpropagate(&mut self, x: &[f32], batch: usize, input_grad: bool) {
+        for i in (0..self.layers.len()).rev() {
+            let input: &[f32] = if i == 0 { x } else { &self.acts[i - 1] };
+            let dx = if i > 0 || input_grad {
+                Some(&mut self.grad_next)
+            } else {
+                None
+            };
+            self.layers[i].backward(input, &self.acts[i], &mut self.grad, batch, dx);
+            std::mem::swap(&mut self.grad, &mut self.grad_next);
+        }
     }
 
     /// One optimisation step on a batch: forward, loss, backward, clipping, update.

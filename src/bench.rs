@@ -1,0 +1,252 @@
+//! The workloads of `cargo xtask bench`, one definition for every runtime: the native CLI
+//! (`mlpad bench`) and the wasm page (`bench/worker.js`) build them here and only add the
+//! clock, so both time exactly the same code on the same data.
+//!
+//! TensorFlow.js runs the same models in `bench/tfjs.js`; keep the two in step.
+
+use crate::data::dataset::{Dataset, Split};
+use crate::gan::{Gan, IMAGE};
+use crate::knn::{KNeighborsClassifier, Metric, Weights};
+use crate::labs::{cnn, trainer::fill_batch};
+use crate::nn::adam::AdamConfig;
+use crate::nn::{Activation, LayerSpec, Optimizer, Sequential};
+use crate::rng::Rng;
+use crate::simd::F32x4;
+
+/// Every workload's name, in the order the bench runs them.
+pub const WORKLOADS: &[&str] = &[
+    "cnn_train_b32",
+    "cnn_infer_b256",
+    "mlp_train_b32",
+    "gan_step_b64",
+    "knn_predict_2000x8000",
+    "simd_peak",
+];
+
+/// Training images cycled through by the training workloads.
+const POOL: usize = 1024;
+/// KNN: training rows and test rows, both from the start of the training file.
+const KNN_TRAIN: usize = 8000;
+const KNN_TEST: usize = 2000;
+/// Independent accumulators of the peak loop: enough to hide the add latency, few enough
+/// to stay in the 16 SIMD registers of x86-64 (wasm's engines map v128 onto them).
+const PEAK_CHAINS: usize = 12;
+const PEAK_ITERS: usize = 1 << 20;
+
+enum Kind {
+    Train {
+        model: Sequential,
+        opt: Optimizer,
+        x: Vec<f32>,
+        y: Vec<u8>,
+        batch: usize,
+        next: usize,
+    },
+    Infer {
+        model: Sequential,
+        x: Vec<f32>,
+        batch: usize,
+    },
+    Gan {
+        gan: Gan,
+        real: Vec<f32>,
+        batch: usize,
+        next: usize,
+    },
+    Knn {
+        knn: Box<KNeighborsClassifier>,
+        queries: Vec<f32>,
+    },
+    Peak,
+}
+
+/// One benchmark workload, ready to run.
+pub struct Workload {
+    kind: Kind,
+}
+
+/// The first `n` images of `split` as pixels in [0, 1], and their labels.
+fn pool(split: &Split, n: usize) -> (Vec<f32>, Vec<u8>) {
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    fill_batch(split, 0..n.min(split.len()), &mut x, &mut y);
+    (x, y)
+}
+
+fn adam() -> Optimizer {
+    Optimizer::adam(AdamConfig::default())
+}
+
+fn model(input: [usize; 3], specs: &[LayerSpec]) -> Sequential {
+    Sequential::new(input, specs, &mut Rng::new(42)).expect("valid bench model")
+}
+
+impl Workload {
+    /// Builds workload `name` (one of [`WORKLOADS`]) on MNIST `data`.
+    pub fn new(name: &str, data: &Dataset) -> Result<Self, String> {
+        let image = [data.train.rows, data.train.cols, 1];
+        let classes = data.classes.len();
+        let train = |specs: Vec<LayerSpec>, input| {
+            let (x, y) = pool(&data.train, POOL);
+            Kind::Train {
+                model: model(input, &specs),
+                opt: adam(),
+                x,
+                y,
+                batch: 32,
+                next: 0,
+            }
+        };
+        let kind = match name {
+            "cnn_train_b32" => train(cnn::model_spec(classes), image),
+            "mlp_train_b32" => train(
+                vec![
+                    LayerSpec::dense(64, Activation::Relu),
+                    LayerSpec::dense(classes, Activation::Softmax),
+                ],
+                [1, 1, image[0] * image[1]],
+            ),
+            "cnn_infer_b256" => Kind::Infer {
+                model: model(image, &cnn::model_spec(classes)),
+                x: pool(&data.test, 256).0,
+                batch: 256,
+            },
+            "gan_step_b64" => {
+                // The GAN sees pixels scaled to [−1, 1], like its tanh output.
+                let mut real = pool(&data.train, POOL).0;
+                real.iter_mut().for_each(|p| *p = *p * 2.0 - 1.0);
+                Kind::Gan {
+                    gan: Gan::new(42),
+                    real,
+                    batch: 64,
+                    next: 0,
+                }
+            }
+            "knn_predict_2000x8000" => {
+                if data.train.len() < KNN_TRAIN + KNN_TEST {
+                    return Err(format!(
+                        "the KNN workload needs {} training images",
+                        KNN_TRAIN + KNN_TEST
+                    ));
+                }
+                let (x, y) = pool(&data.train, KNN_TRAIN + KNN_TEST);
+                let split = KNN_TRAIN * IMAGE;
+                let labels: Vec<i64> = y[..KNN_TRAIN].iter().map(|&l| l as i64).collect();
+                let knn = KNeighborsClassifier::fit(
+                    x[..split].to_vec(),
+                    IMAGE,
+                    &labels,
+                    3,
+                    Weights::Uniform,
+                    Metric::Euclidean,
+                )?;
+                Kind::Knn {
+                    knn: Box::new(knn),
+                    queries: x[split..].to_vec(),
+                }
+            }
+            "simd_peak" => Kind::Peak,
+            other => {
+                return Err(format!(
+                    "unknown workload '{other}'; known: {}",
+                    WORKLOADS.join(", ")
+                ))
+            }
+        };
+        Ok(Workload { kind })
+    }
+
+    /// What [`Workload::run`] counts, per second once timed.
+    pub fn unit(&self) -> &'static str {
+        match self.kind {
+            Kind::Train { .. } | Kind::Infer { .. } => "images/s",
+            Kind::Gan { .. } => "steps/s",
+            Kind::Knn { .. } => "queries/s",
+            Kind::Peak => "GFLOP/s",
+        }
+    }
+
+    /// Runs `steps` steps and returns how many units of work they did (images, GAN steps,
+    /// queries, or GFLOP for the peak loop).
+    pub fn run(&mut self, steps: usize) -> f64 {
+        let mut done = 0.0;
+        for _ in 0..steps {
+            done += self.step();
+        }
+        done
+    }
+
+    fn step(&mut self) -> f64 {
+        match &mut self.kind {
+            Kind::Train {
+                model,
+                opt,
+                x,
+                y,
+                batch,
+                next,
+            } => {
+                let per = x.len() / y.len();
+                let rows = *next..*next + *batch;
+                *next = (*next + *batch) % (y.len() - *batch);
+                let xs = &x[rows.start * per..rows.end * per];
+                std::hint::black_box(model.train_step(xs, &y[rows], opt));
+                *batch as f64
+            }
+            Kind::Infer { model, x, batch } => {
+                std::hint::black_box(model.forward(x, *batch));
+                *batch as f64
+            }
+            Kind::Gan {
+                gan,
+                real,
+                batch,
+                next,
+            } => {
+                let rows = real.len() / IMAGE;
+                let start = *next;
+                *next = (*next + *batch) % (rows - *batch);
+                std::hint::black_box(gan.step(&real[start * IMAGE..(start + *batch) * IMAGE]));
+                1.0
+            }
+            Kind::Knn { knn, queries } => {
+                let q = knn.queries(queries).expect("same feature count");
+                std::hint::black_box(q.predict_chunk(0, q.len()));
+                q.len() as f64
+            }
+            Kind::Peak => {
+                std::hint::black_box(simd_peak(PEAK_ITERS));
+                (PEAK_ITERS * PEAK_CHAINS * 8) as f64 * 1e-9
+            }
+        }
+    }
+}
+
+/// `iters` rounds of `acc = acc · m + c` on [`PEAK_CHAINS`] independent vectors: one mul and
+/// one add per lane each (8 FLOP per vector per round), values kept in registers.
+pub fn simd_peak(iters: usize) -> f32 {
+    let m = F32x4::splat(std::hint::black_box(0.999_9));
+    let c = F32x4::splat(std::hint::black_box(1e-4));
+    let mut acc = [F32x4::zero(); PEAK_CHAINS];
+    for (i, a) in acc.iter_mut().enumerate() {
+        *a = F32x4::splat(i as f32);
+    }
+    for _ in 0..iters {
+        for a in acc.iter_mut() {
+            *a = *a * m + c;
+        }
+    }
+    acc.iter().fold(F32x4::zero(), |s, &a| s + a).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_peak_loop_computes_the_recurrence() {
+        // a_{n+1} = a_n·m + c converges to c / (1 − m) = 1 from every start.
+        let s = simd_peak(200_000);
+        // (f32 rounding leaves each lane within ~1e-3 of it.)
+        assert!((s - (PEAK_CHAINS * 4) as f32).abs() < 0.1, "{s}");
+    }
+}
