@@ -64,7 +64,7 @@ async function run({ repeats, workloads }) {
     let w;
     try {
       w = new BenchWorkload(name, data);
-      results.push({ workload: name, unit: w.unit(), ...timeWorkload(w, repeats) });
+      results.push({ workload: name, unit: w.unit(), flops_per_unit: w.flops_per_unit(), ...timeWorkload(w, repeats) });
     } catch (err) {
       results.push({ workload: name, error: String((err && err.message) || err) });
     } finally {

@@ -117,6 +117,14 @@ impl Gan {
             .extend((0..n * LATENT).map(|_| self.rng.normal()));
     }
 
+    /// Floating-point operations of one [`Gan::step`] on `batch` real images: the fakes'
+    /// forward pass, a discriminator step on `2·batch` rows, and a generator step whose
+    /// backward pass also runs through the whole discriminator (input gradients included).
+    pub fn step_flops(&self, batch: usize) -> usize {
+        let (gf, df) = (self.g.forward_flops(), self.d.forward_flops());
+        batch * (gf + 2 * self.d.train_flops() + self.g.train_flops() + 3 * df)
+    }
+
     /// `n` images from fresh noise, pixels in [−1, 1] (`n × 784`).
     pub fn sample(&mut self, n: usize) -> &[f32] {
         self.draw_noise(n);

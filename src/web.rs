@@ -204,6 +204,40 @@ impl KnnLab {
     }
 }
 
+/// The metrics lab evaluating a model: train (CNN) or fit (KNN), predict the test split
+/// in chunks, then answer reports for any positive class and threshold.
+#[wasm_bindgen]
+pub struct ModelEval(crate::labs::evaluate::ModelEval);
+
+#[wasm_bindgen]
+impl ModelEval {
+    /// Prepares the evaluation a metrics link with `model=cnn|knn` names, on `data`;
+    /// rejects a link with errors.
+    #[wasm_bindgen(constructor)]
+    pub fn new(link_text: &str, data: &Dataset) -> Result<ModelEval, JsError> {
+        let parsed = link::parse_strict(link_text).map_err(|e| JsError::new(&e))?;
+        crate::labs::evaluate::ModelEval::new(&parsed.config, data.0.clone())
+            .map(ModelEval)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// Does up to `max_units` of work in the current phase; returns
+    /// `{phase, done, total, fraction, finished, diverged}`.
+    pub fn step(&mut self, max_units: usize) -> Result<JsValue, JsError> {
+        to_js(&self.0.step(max_units))
+    }
+
+    /// The report for a link's positive class and threshold, or `null` when the link
+    /// describes another model (train again).
+    pub fn report(&self, link_text: &str) -> Result<JsValue, JsError> {
+        let parsed = link::parse(link_text);
+        match self.0.report(&parsed.config).map_err(|e| JsError::new(&e))? {
+            Some(r) => to_js(&r),
+            None => Ok(JsValue::NULL),
+        }
+    }
+}
+
 /// One benchmark workload of `mlpad::bench` (the bench page adds the clock).
 #[wasm_bindgen]
 pub struct BenchWorkload(crate::bench::Workload);
@@ -229,6 +263,11 @@ impl BenchWorkload {
     /// What `run` counts (e.g. `images/s` once divided by seconds).
     pub fn unit(&self) -> String {
         self.0.unit().into()
+    }
+
+    /// Floating-point operations per unit of work.
+    pub fn flops_per_unit(&self) -> f64 {
+        self.0.flops_per_unit()
     }
 
     /// Runs `steps` steps; returns the units of work done.

@@ -81,16 +81,22 @@ pub fn gemm(m: usize, n: usize, k: usize, a: Mat, b: Mat, c: &mut [f32], accumul
                 let j0 = jp * NR;
                 let cols = NR.min(n - j0);
                 let bp = &bpack[jp * k * NR..(jp + 1) * k * NR];
-                let tile = if direct {
+                let acc = if direct {
                     let row = |r: usize| &a.data[(i0 + r) * a.rs..(i0 + r) * a.rs + k];
                     gemm_f32_4x8_rows(k, [row(0), row(1), row(2), row(3)], bp)
                 } else {
                     gemm_f32_4x8(k, apack, bp)
                 };
-                for r in 0..rows {
-                    let row = &mut c[(i0 + r) * n + j0..(i0 + r) * n + j0 + cols];
-                    for (x, &t) in row.iter_mut().zip(&tile[r][..cols]) {
-                        *x = if accumulate { *x + t } else { t };
+                let c_tile = &mut c[i0 * n + j0..];
+                if cols == NR {
+                    store_full_tile(acc, c_tile, n, rows, accumulate);
+                } else {
+                    let tile = tile(acc);
+                    for (r, t) in tile.iter().enumerate().take(rows) {
+                        let row = &mut c_tile[r * n..r * n + cols];
+                        for (x, &t) in row.iter_mut().zip(&t[..cols]) {
+                            *x = if accumulate { *x + t } else { t };
+                        }
                     }
                 }
             }
@@ -152,7 +158,7 @@ fn pack_a(i0: usize, rows: usize, k: usize, a: Mat, out: &mut [f32]) {
 
 /// The 4×8 micro-kernel: a 4-row A panel times an 8-column B panel, both packed `k`-major.
 #[inline(always)]
-fn gemm_f32_4x8(k: usize, ap: &[f32], bp: &[f32]) -> [[f32; NR]; MR] {
+fn gemm_f32_4x8(k: usize, ap: &[f32], bp: &[f32]) -> [[F32x4; 2]; MR] {
     let ap = &ap[..k * MR];
     let bp = &bp[..k * NR];
     let mut acc = [[F32x4::zero(); 2]; MR];
@@ -165,26 +171,43 @@ fn gemm_f32_4x8(k: usize, ap: &[f32], bp: &[f32]) -> [[f32; NR]; MR] {
             acc[r][1] = acc[r][1].mul_add(av, b1);
         }
     }
-    tile(acc)
+    acc
 }
 
 /// The 4×8 micro-kernel reading A from four row slices (row-major A, no packing); the
-/// same arithmetic in the same order as [`gemm_f32_4x8`].
+/// same arithmetic in the same order as [`gemm_f32_4x8`]. Zipped iterators keep bounds
+/// checks out of the loop.
 #[inline(always)]
-fn gemm_f32_4x8_rows(k: usize, a: [&[f32]; MR], bp: &[f32]) -> [[f32; NR]; MR] {
+fn gemm_f32_4x8_rows(k: usize, a: [&[f32]; MR], bp: &[f32]) -> [[F32x4; 2]; MR] {
     let (a0, a1, a2, a3) = (&a[0][..k], &a[1][..k], &a[2][..k], &a[3][..k]);
-    let bp = &bp[..k * NR];
     let mut acc = [[F32x4::zero(); 2]; MR];
-    for (p, b8) in bp.chunks_exact(NR).enumerate() {
+    let rows = a0.iter().zip(a1).zip(a2).zip(a3);
+    for ((((&x0, &x1), &x2), &x3), b8) in rows.zip(bp[..k * NR].chunks_exact(NR)) {
         let b0 = F32x4::load(&b8[0..4]);
         let b1 = F32x4::load(&b8[4..8]);
-        for (r, av) in [a0[p], a1[p], a2[p], a3[p]].into_iter().enumerate() {
+        for (r, av) in [x0, x1, x2, x3].into_iter().enumerate() {
             let av = F32x4::splat(av);
             acc[r][0] = acc[r][0].mul_add(av, b0);
             acc[r][1] = acc[r][1].mul_add(av, b1);
         }
     }
-    tile(acc)
+    acc
+}
+
+/// Writes (or adds) a full-width tile straight from the accumulators into C, whose rows
+/// are `n` apart: `C = t` or `C = C + t`, the reference's arithmetic.
+#[inline(always)]
+fn store_full_tile(acc: [[F32x4; 2]; MR], c: &mut [f32], n: usize, rows: usize, accumulate: bool) {
+    for (r, v) in acc.iter().enumerate().take(rows) {
+        let (lo, hi) = c[r * n..r * n + NR].split_at_mut(4);
+        if accumulate {
+            (F32x4::load(lo) + v[0]).store(lo);
+            (F32x4::load(hi) + v[1]).store(hi);
+        } else {
+            v[0].store(lo);
+            v[1].store(hi);
+        }
+    }
 }
 
 /// The accumulators of a micro-kernel as a 4×8 tile of C.

@@ -74,6 +74,10 @@ impl Layer for Conv2D {
         [self.geom.oh(), self.geom.ow(), self.filters]
     }
 
+    fn flops(&self) -> usize {
+        2 * self.geom.oh() * self.geom.ow() * self.geom.patch_len() * self.filters
+    }
+
     fn forward(&mut self, x: &[f32], batch: usize, y: &mut Vec<f32>) {
         let g = self.geom;
         let rows = batch * g.oh() * g.ow();

@@ -66,6 +66,10 @@ impl Layer for Dense {
         [1, 1, self.units]
     }
 
+    fn flops(&self) -> usize {
+        2 * self.inputs * self.units
+    }
+
     fn forward(&mut self, x: &[f32], batch: usize, y: &mut Vec<f32>) {
         let (i, o) = (self.inputs, self.units);
         ensure_len(y, batch * o);

@@ -92,6 +92,11 @@ pub trait Layer {
         batch: usize,
         dx: Option<&mut Vec<f32>>,
     );
+    /// Floating-point operations of one sample's forward pass (multiplies and adds of the
+    /// layer's GEMM; cheap elementwise work counts as zero).
+    fn flops(&self) -> usize {
+        0
+    }
     /// Switches between training and inference behaviour (Dropout, BatchNormalization).
     fn set_training(&mut self, _training: bool) {}
     /// The trainable parameters (empty for parameter-free layers).

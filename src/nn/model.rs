@@ -255,6 +255,18 @@ impl Sequential {
         self.params().map(|p| p.value.len()).sum()
     }
 
+    /// Floating-point operations of one sample's forward pass.
+    pub fn forward_flops(&self) -> usize {
+        self.layers.iter().map(|l| l.flops()).sum()
+    }
+
+    /// Floating-point operations of one sample's training step: the forward pass, then per
+    /// layer a kernel gradient and an input gradient as large as its forward GEMM, except
+    /// that the first layer needs no input gradient.
+    pub fn train_flops(&self) -> usize {
+        3 * self.forward_flops() - self.layers.first().map_or(0, |l| l.flops())
+    }
+
     /// Runs the model in inference mode on `batch` samples and returns the last layer's
     /// output (logits).
     pub fn forward(&mut self, x: &[f32], batch: usize) -> &[f32] {

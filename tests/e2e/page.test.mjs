@@ -89,3 +89,20 @@ test('keyboard: Tab reaches every control and the buttons, with a visible focus 
   assertNoProblems(problems);
   await page.context().close();
 });
+
+test('the first lab becomes interactive soon after load (measured, reported)', { timeout: 60_000 }, async (t) => {
+  const { page, problems, context } = await openPage(browser);
+  await page.goto(BASE);
+  // Interactive = the wasm core is running, the schema's controls are drawn and the
+  // dataset is loaded, which is when Train becomes enabled.
+  await page.waitForFunction(() => {
+    const train = document.getElementById('train');
+    return train && !train.disabled && document.querySelector('[name="seed"]');
+  }, null, { timeout: 30_000, polling: 'raf' });
+  const ms = await page.evaluate(() => performance.now());
+  t.diagnostic(`first lab interactive ${ms.toFixed(0)} ms after navigation start (localhost)`);
+  console.log(`first lab interactive: ${ms.toFixed(0)} ms`);
+  assert.ok(ms > 0);
+  assertNoProblems(problems);
+  await context.close();
+});
