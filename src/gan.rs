@@ -119,10 +119,10 @@ impl Gan {
 
     /// Floating-point operations of one [`Gan::step`] on `batch` real images: the fakes'
     /// forward pass, a discriminator step on `2·batch` rows, and a generator step whose
-    /// backward pass also runs through the whole discriminator (input gradients included).
+    /// backward pass runs through the frozen discriminator (its input gradients only).
     pub fn step_flops(&self, batch: usize) -> usize {
         let (gf, df) = (self.g.forward_flops(), self.d.forward_flops());
-        batch * (gf + 2 * self.d.train_flops() + self.g.train_flops() + 3 * df)
+        batch * (gf + 2 * self.d.train_flops() + self.g.train_flops() + 2 * df)
     }
 
     /// `n` images from fresh noise, pixels in [−1, 1] (`n × 784`).
@@ -162,18 +162,21 @@ impl Gan {
     }
 
     /// Generator loss and gradients for the noise in `noise`: its fakes labelled real,
-    /// backpropagated through the discriminator (whose own gradients are left unused).
+    /// backpropagated through the frozen discriminator (input gradients only, as Keras'
+    /// combined model with `discriminator.trainable = False`).
     fn generator_grads(&mut self, batch: usize) -> f32 {
         self.dlogits.resize(batch, 0.0);
         let scale = 1.0 / batch as f32;
         let fake = self.g.forward_train(&self.noise, batch);
         let logits = self.d.forward_train(fake, batch);
         let total = bce_with_logits(logits, 1.0, scale, &mut self.dlogits);
+        self.d.set_trainable(false);
         let dfake = self
             .d
             .backward(fake, &self.dlogits, true)
             .expect("input gradient");
         self.g.backward(&self.noise, dfake, false);
+        self.d.set_trainable(true);
         (total * scale as f64) as f32
     }
 }

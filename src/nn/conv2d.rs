@@ -19,6 +19,7 @@ pub struct Conv2D {
     params: [Param; 2],
     patches: Vec<f32>,
     dpatches: Vec<f32>,
+    trainable: bool,
 }
 
 impl Conv2D {
@@ -61,6 +62,7 @@ impl Conv2D {
             ],
             patches: Vec::new(),
             dpatches: Vec::new(),
+            trainable: true,
         }
     }
 }
@@ -110,16 +112,18 @@ impl Layer for Conv2D {
         let (rows, pl, f) = (batch * g.oh() * g.ow(), g.patch_len(), self.filters);
         self.activation.backward(y, dy);
         let [kernel, bias] = &mut self.params;
-        gemm(
-            pl,
-            f,
-            rows,
-            Mat::transposed(&self.patches, pl),
-            Mat::rows(dy, f),
-            &mut kernel.grad,
-            false,
-        );
-        column_sums(dy, &mut bias.grad);
+        if self.trainable {
+            gemm(
+                pl,
+                f,
+                rows,
+                Mat::transposed(&self.patches, pl),
+                Mat::rows(dy, f),
+                &mut kernel.grad,
+                false,
+            );
+            column_sums(dy, &mut bias.grad);
+        }
         if let Some(dx) = dx {
             ensure_len(&mut self.dpatches, rows * pl);
             gemm(
@@ -134,6 +138,10 @@ impl Layer for Conv2D {
             ensure_len(dx, batch * g.h * g.w * g.c);
             col2im(g, batch, &self.dpatches, dx);
         }
+    }
+
+    fn set_trainable(&mut self, trainable: bool) {
+        self.trainable = trainable;
     }
 
     fn params(&self) -> &[Param] {

@@ -11,6 +11,7 @@ pub struct Dense {
     units: usize,
     activation: Activation,
     params: [Param; 2],
+    trainable: bool,
 }
 
 impl Dense {
@@ -34,6 +35,7 @@ impl Dense {
                 k,
                 Param::new(format!("{name}/bias"), vec![units], init::zeros(units)),
             ],
+            trainable: true,
         }
     }
 }
@@ -97,16 +99,18 @@ impl Layer for Dense {
         let (i, o) = (self.inputs, self.units);
         self.activation.backward(y, dy);
         let [kernel, bias] = &mut self.params;
-        gemm(
-            i,
-            o,
-            batch,
-            Mat::transposed(x, i),
-            Mat::rows(dy, o),
-            &mut kernel.grad,
-            false,
-        );
-        column_sums(dy, &mut bias.grad);
+        if self.trainable {
+            gemm(
+                i,
+                o,
+                batch,
+                Mat::transposed(x, i),
+                Mat::rows(dy, o),
+                &mut kernel.grad,
+                false,
+            );
+            column_sums(dy, &mut bias.grad);
+        }
         if let Some(dx) = dx {
             ensure_len(dx, batch * i);
             gemm(
@@ -119,6 +123,10 @@ impl Layer for Dense {
                 false,
             );
         }
+    }
+
+    fn set_trainable(&mut self, trainable: bool) {
+        self.trainable = trainable;
     }
 
     fn params(&self) -> &[Param] {

@@ -97,6 +97,9 @@ pub trait Layer {
     fn flops(&self) -> usize {
         0
     }
+    /// With `false`, backward passes stop computing this layer's parameter gradients (input
+    /// gradients still flow), like Keras' `trainable = False` (Dense and Conv2D honour it).
+    fn set_trainable(&mut self, _trainable: bool) {}
     /// Switches between training and inference behaviour (Dropout, BatchNormalization).
     fn set_training(&mut self, _training: bool) {}
     /// The trainable parameters (empty for parameter-free layers).

@@ -255,6 +255,14 @@ impl Sequential {
         self.params().map(|p| p.value.len()).sum()
     }
 
+    /// Freezes (`false`) or unfreezes every layer: backward passes then leave parameter
+    /// gradients alone and only propagate input gradients (Keras' `model.trainable`).
+    pub fn set_trainable(&mut self, trainable: bool) {
+        for l in self.layers.iter_mut() {
+            l.set_trainable(trainable);
+        }
+    }
+
     /// Floating-point operations of one sample's forward pass.
     pub fn forward_flops(&self) -> usize {
         self.layers.iter().map(|l| l.flops()).sum()
@@ -428,4 +436,33 @@ fn check_softmax(a: Activation, last: bool, i: usize) -> Result<(), String> {
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frozen_model_keeps_its_gradients_but_passes_input_gradients() {
+        let mut rng = Rng::new(1);
+        let specs = [
+            LayerSpec::conv2d(2, 2, Activation::Tanh),
+            LayerSpec::Flatten,
+            LayerSpec::dense(2, Activation::Linear),
+        ];
+        let mut m = Sequential::new([3, 3, 1], &specs, &mut rng).expect("valid");
+        let x: Vec<f32> = (0..27).map(|_| rng.uniform_range(-1.0, 1.0)).collect();
+        let dout: Vec<f32> = (0..6).map(|_| rng.uniform_range(-1.0, 1.0)).collect();
+        m.forward_train(&x, 3);
+        let dx = m.backward(&x, &dout, true).expect("asked").to_vec();
+        assert!(m.params().all(|p| p.grad.iter().any(|&g| g != 0.0)));
+        for p in m.params_mut() {
+            p.grad.fill(7.0);
+        }
+        m.set_trainable(false);
+        m.forward_train(&x, 3);
+        let frozen_dx = m.backward(&x, &dout, true).expect("asked").to_vec();
+        assert_eq!(dx, frozen_dx);
+        assert!(m.params().all(|p| p.grad.iter().all(|&g| g == 7.0)));
+    }
 }
