@@ -87,6 +87,14 @@ fn resolve(base: &Path, url: &str) -> Target {
     }
 }
 
+/// Whether a request gets `Cross-Origin-Opener-Policy`/`-Embedder-Policy`: only the bench
+/// pages (and the scripts and workers they load from `/bench/`), so that they are
+/// cross-origin isolated and TensorFlow.js' wasm backend may use threads
+/// (SharedArrayBuffer). The playground itself must keep working without isolation.
+fn cross_origin_isolated(url: &str) -> bool {
+    url.starts_with("/bench/")
+}
+
 fn header(name: &str, value: &str) -> tiny_http::Header {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
@@ -106,9 +114,16 @@ fn respond(base: &Path, req: tiny_http::Request) {
     } else {
         match resolve(base, req.url()) {
             Target::File(path) => match std::fs::read(&path) {
-                Ok(bytes) => tiny_http::Response::from_data(bytes)
-                    .with_header(header("Content-Type", mime(&path)))
-                    .with_header(header("Cache-Control", "no-cache")),
+                Ok(bytes) => {
+                    let mut response = tiny_http::Response::from_data(bytes)
+                        .with_header(header("Content-Type", mime(&path)))
+                        .with_header(header("Cache-Control", "no-cache"));
+                    if cross_origin_isolated(req.url()) {
+                        response.add_header(header("Cross-Origin-Opener-Policy", "same-origin"));
+                        response.add_header(header("Cross-Origin-Embedder-Policy", "require-corp"));
+                    }
+                    response
+                }
                 Err(_) => text(404, "not found\n"),
             },
             Target::Redirect(to) => text(301, "moved\n").with_header(header("Location", &to)),
@@ -228,5 +243,24 @@ mod tests {
         assert!(!gz.to_ascii_lowercase().contains("content-encoding"));
         assert!(get(server.port, "/nope.html").starts_with("HTTP/1.1 404"));
         assert!(get(server.port, "/../Cargo.toml").starts_with("HTTP/1.1 404"));
+    }
+
+    #[test]
+    fn only_bench_pages_are_cross_origin_isolated() {
+        let server = start(0).unwrap();
+        let bench = get(server.port, "/bench/run.mjs");
+        assert!(bench.starts_with("HTTP/1.1 200"), "{bench}");
+        assert!(
+            bench.contains("Cross-Origin-Opener-Policy: same-origin"),
+            "{bench}"
+        );
+        assert!(
+            bench.contains("Cross-Origin-Embedder-Policy: require-corp"),
+            "{bench}"
+        );
+        for shipped in ["/", "/index.html", "/www/app.js", "/www/worker.js"] {
+            let r = get(server.port, shipped);
+            assert!(!r.contains("Cross-Origin-"), "{shipped}: {r}");
+        }
     }
 }
