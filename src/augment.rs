@@ -169,7 +169,7 @@ impl Augment {
             }
         };
         let (r, c) = (snap(r), snap(c));
-        let (r0, c0) = (libm::floor(r), libm::floor(c));
+        let (r0, c0) = (f64::floor(r), f64::floor(c));
         let (fr, fc) = ((r - r0) as f32, (c - c0) as f32);
         let (r0, c0) = (r0 as i64, c0 as i64);
         let px = |i: i64, j: i64| self.pixel(img, h, w, i, j);

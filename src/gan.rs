@@ -112,9 +112,8 @@ impl Gan {
     }
 
     fn draw_noise(&mut self, n: usize) {
-        self.noise.clear();
-        self.noise
-            .extend((0..n * LATENT).map(|_| self.rng.normal()));
+        self.noise.resize(n * LATENT, 0.0);
+        self.rng.fill_normal(&mut self.noise);
     }
 
     /// Floating-point operations of one [`Gan::step`] on `batch` real images: the fakes'

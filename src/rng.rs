@@ -56,7 +56,23 @@ impl Rng {
     pub fn normal(&mut self) -> f32 {
         let u1 = 1.0 - self.uniform() as f64; // (0, 1]
         let u2 = self.uniform() as f64;
-        (libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * std::f64::consts::PI * u2)) as f32
+        (f64::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * std::f64::consts::PI * u2)) as f32
+    }
+
+    /// Fills `out` with standard normal draws, both values of each Box–Muller pair used (half
+    /// the transcendentals of [`Rng::normal`], a different sequence; for bulk noise such as a
+    /// GAN's latent vectors).
+    pub fn fill_normal(&mut self, out: &mut [f32]) {
+        for pair in out.chunks_mut(2) {
+            let u1 = 1.0 - self.uniform() as f64; // (0, 1]
+            let u2 = self.uniform() as f64;
+            let r = f64::sqrt(-2.0 * libm::log(u1));
+            let (s, c) = libm::sincos(2.0 * std::f64::consts::PI * u2);
+            pair[0] = (r * c) as f32;
+            if let Some(second) = pair.get_mut(1) {
+                *second = (r * s) as f32;
+            }
+        }
     }
 
     /// A normal draw truncated to two standard deviations, as Keras' `truncated_normal`.
@@ -73,6 +89,18 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    crate::both_targets_test! {
+        fn fill_normal_has_unit_moments() {
+            let mut v = vec![0.0f32; 100_001];
+            Rng::new(3).fill_normal(&mut v);
+            let n = v.len() as f64;
+            let mean = v.iter().map(|&x| x as f64).sum::<f64>() / n;
+            let var = v.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n;
+            assert!(mean.abs() < 0.01 && (var - 1.0).abs() < 0.02, "{mean} {var}");
+            assert!(v.iter().all(|x| x.is_finite()) && v[100_000] != 0.0);
+        }
+    }
 
     crate::both_targets_test! {
         fn same_seed_same_sequence() {

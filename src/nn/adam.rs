@@ -52,7 +52,7 @@ impl Adam {
         let c = self.cfg;
         let b1t = libm::powf(c.beta_1, self.t as f32);
         let b2t = libm::powf(c.beta_2, self.t as f32);
-        let alpha = c.learning_rate * libm::sqrtf(1.0 - b2t) / (1.0 - b1t);
+        let alpha = c.learning_rate * f32::sqrt(1.0 - b2t) / (1.0 - b1t);
         for (i, p) in params.enumerate() {
             if self.m.len() <= i {
                 self.m.push(vec![0.0; p.value.len()]);
@@ -68,7 +68,7 @@ impl Adam {
             {
                 *m += (g - *m) * (1.0 - c.beta_1);
                 *v += (g * g - *v) * (1.0 - c.beta_2);
-                *w -= *m * alpha / (libm::sqrtf(*v) + c.epsilon);
+                *w -= *m * alpha / (f32::sqrt(*v) + c.epsilon);
             }
         }
     }

@@ -68,7 +68,7 @@ impl Layer for BatchNormalization {
         if !self.training {
             for (yr, xr) in y.chunks_exact_mut(c).zip(x.chunks_exact(c)) {
                 for ch in 0..c {
-                    let inv = 1.0 / libm::sqrtf(self.moving_variance[ch] + EPSILON);
+                    let inv = 1.0 / f32::sqrt(self.moving_variance[ch] + EPSILON);
                     yr[ch] =
                         gamma.value[ch] * (xr[ch] - self.moving_mean[ch]) * inv + beta.value[ch];
                 }
@@ -90,7 +90,7 @@ impl Layer for BatchNormalization {
         }
         var.iter_mut().for_each(|s| *s /= rows as f32);
         for ch in 0..c {
-            self.inv_std[ch] = 1.0 / libm::sqrtf(var[ch] + EPSILON);
+            self.inv_std[ch] = 1.0 / f32::sqrt(var[ch] + EPSILON);
             self.moving_mean[ch] = self.moving_mean[ch] * MOMENTUM + mean[ch] * (1.0 - MOMENTUM);
             self.moving_variance[ch] =
                 self.moving_variance[ch] * MOMENTUM + var[ch] * (1.0 - MOMENTUM);

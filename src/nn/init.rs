@@ -54,7 +54,7 @@ impl Initializer {
     /// `len` values for a tensor with the given fans.
     pub fn fill(self, rng: &mut Rng, fan_in: usize, fan_out: usize, len: usize) -> Vec<f32> {
         let truncated = |rng: &mut Rng, scale: f32, n: usize| -> Vec<f32> {
-            let std = libm::sqrtf(scale / n as f32) / TRUNCATED_STD;
+            let std = f32::sqrt(scale / n as f32) / TRUNCATED_STD;
             (0..len).map(|_| rng.truncated_normal() * std).collect()
         };
         let uniform = |rng: &mut Rng, limit: f32| -> Vec<f32> {
@@ -67,12 +67,10 @@ impl Initializer {
             Initializer::RandomUniform { minval, maxval } => (0..len)
                 .map(|_| rng.uniform_range(minval, maxval))
                 .collect(),
-            Initializer::GlorotUniform => {
-                uniform(rng, libm::sqrtf(6.0 / (fan_in + fan_out) as f32))
-            }
+            Initializer::GlorotUniform => uniform(rng, f32::sqrt(6.0 / (fan_in + fan_out) as f32)),
             Initializer::GlorotNormal => truncated(rng, 2.0, fan_in + fan_out),
             Initializer::HeNormal => truncated(rng, 2.0, fan_in),
-            Initializer::HeUniform => uniform(rng, libm::sqrtf(6.0 / fan_in as f32)),
+            Initializer::HeUniform => uniform(rng, f32::sqrt(6.0 / fan_in as f32)),
             Initializer::LecunNormal => truncated(rng, 1.0, fan_in),
             Initializer::Zeros => zeros(len),
         }

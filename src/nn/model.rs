@@ -381,7 +381,7 @@ impl Sequential {
                 let g2: f32 = l.params().iter().flat_map(|p| &p.grad).map(|g| g * g).sum();
                 stats.push(LayerStats {
                     layer,
-                    grad_norm: libm::sqrtf(g2),
+                    grad_norm: f32::sqrt(g2),
                     ..LayerStats::default()
                 });
                 self.before
@@ -397,8 +397,8 @@ impl Sequential {
                 w2 += w * w;
                 d2 += d * d;
             }
-            s.weight_norm = libm::sqrtf(w2);
-            s.update_ratio = if w2 > 0.0 { libm::sqrtf(d2 / w2) } else { 0.0 };
+            s.weight_norm = f32::sqrt(w2);
+            s.update_ratio = if w2 > 0.0 { f32::sqrt(d2 / w2) } else { 0.0 };
         }
         self.stats = Some(stats);
         out

@@ -19,7 +19,7 @@ pub struct Clip {
 }
 
 fn l2(v: &[f32]) -> f32 {
-    libm::sqrtf(v.iter().map(|x| x * x).sum::<f32>())
+    f32::sqrt(v.iter().map(|x| x * x).sum::<f32>())
 }
 
 impl Clip {
@@ -34,7 +34,7 @@ impl Clip {
             }
         }
         if let Some(c) = self.global_clipnorm {
-            let n = libm::sqrtf(
+            let n = f32::sqrt(
                 params
                     .iter()
                     .map(|p| p.grad.iter().map(|x| x * x).sum::<f32>())
