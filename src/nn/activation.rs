@@ -43,17 +43,12 @@ pub fn tanh(x: f32) -> f32 {
         1.485_722_4e-5,
         5.122_297e-8,
         -8.604_672e-11,
-        2.000_187_9e-13,
+        2.000_188e-13,
         -2.760_768_5e-16,
     ];
     const BETA: [f32; 4] = [4.893_525e-3, 2.268_434_6e-3, 1.185_347_1e-4, 1.198_258_4e-6];
-    let x = if x > TANH_CLAMP {
-        TANH_CLAMP
-    } else if x < -TANH_CLAMP {
-        -TANH_CLAMP
-    } else {
-        x
-    };
+    // `clamp` keeps NaN as NaN.
+    let x = x.clamp(-TANH_CLAMP, TANH_CLAMP);
     let x2 = x * x;
     let mut p = ALPHA[6];
     for &a in ALPHA[..6].iter().rev() {
