@@ -12,6 +12,9 @@ use std::cell::RefCell;
 
 const MR: usize = 4;
 const NR: usize = 8;
+/// Depth of one k block: a packed B panel (`KC × NR`, 12 KB) and an A strip stay in L1
+/// while a strip sweeps the panels, and the packed B block stays in L2.
+const KC: usize = 384;
 
 /// A read-only matrix view: element `(i, j)` is `data[i * rs + j * cs]`.
 #[derive(Clone, Copy, Debug)]
@@ -41,6 +44,13 @@ impl<'a> Mat<'a> {
             cs: cols,
         }
     }
+    /// The view starting at element `(i, j)`.
+    fn from(self, i: usize, j: usize) -> Self {
+        Mat {
+            data: &self.data[i * self.rs + j * self.cs..],
+            ..self
+        }
+    }
     #[inline(always)]
     fn at(&self, i: usize, j: usize) -> f32 {
         self.data[i * self.rs + j * self.cs]
@@ -63,44 +73,53 @@ pub fn gemm(m: usize, n: usize, k: usize, a: Mat, b: Mat, c: &mut [f32], accumul
         }
         return;
     }
+    // With `accumulate` the old C is added to the complete sum, so partial sums cannot be
+    // parked in C between k blocks: such calls (rare) run as one block.
+    let kc_max = if accumulate { k } else { KC };
     SCRATCH.with(|s| {
         let (apack, bpack) = &mut *s.borrow_mut();
         let n_panels = n.div_ceil(NR);
-        bpack.resize(n_panels * k * NR, 0.0);
-        pack_b(n, k, b, bpack);
-        apack.resize(k * MR, 0.0);
-        let mut i0 = 0;
-        while i0 < m {
-            let rows = MR.min(m - i0);
-            // Row-major A needs no packing: the kernel reads its four rows in place.
-            let direct = a.cs == 1 && rows == MR;
-            if !direct {
-                pack_a(i0, rows, k, a, apack);
-            }
-            for jp in 0..n_panels {
-                let j0 = jp * NR;
-                let cols = NR.min(n - j0);
-                let bp = &bpack[jp * k * NR..(jp + 1) * k * NR];
-                let acc = if direct {
-                    let row = |r: usize| &a.data[(i0 + r) * a.rs..(i0 + r) * a.rs + k];
-                    gemm_f32_4x8_rows(k, [row(0), row(1), row(2), row(3)], bp)
-                } else {
-                    gemm_f32_4x8(k, apack, bp)
-                };
-                let c_tile = &mut c[i0 * n + j0..];
-                if cols == NR {
-                    store_full_tile(acc, c_tile, n, rows, accumulate);
-                } else {
-                    let tile = tile(acc);
-                    for (r, t) in tile.iter().enumerate().take(rows) {
-                        let row = &mut c_tile[r * n..r * n + cols];
-                        for (x, &t) in row.iter_mut().zip(&t[..cols]) {
-                            *x = if accumulate { *x + t } else { t };
-                        }
-                    }
+        let mut k0 = 0;
+        while k0 < k {
+            let kc = kc_max.min(k - k0);
+            let (a_blk, b_blk) = (a.from(0, k0), b.from(k0, 0));
+            bpack.resize(n_panels * kc * NR, 0.0);
+            pack_b(n, kc, b_blk, bpack);
+            apack.resize(kc * MR, 0.0);
+            let mut i0 = 0;
+            while i0 < m {
+                let rows = MR.min(m - i0);
+                // Row-major A needs no packing: the kernel reads its four rows in place.
+                let direct = a.cs == 1 && rows == MR;
+                if !direct {
+                    pack_a(i0, rows, kc, a_blk, apack);
                 }
+                for jp in 0..n_panels {
+                    let j0 = jp * NR;
+                    let cols = NR.min(n - j0);
+                    let bp = &bpack[jp * kc * NR..(jp + 1) * kc * NR];
+                    let c_tile = &mut c[i0 * n + j0..];
+                    // Later k blocks carry on from the partial sums parked in C, so each
+                    // element is still one sum over p = 0..k in order.
+                    let init = if k0 == 0 {
+                        [[F32x4::zero(); 2]; MR]
+                    } else {
+                        load_tile(c_tile, n, rows, cols)
+                    };
+                    let acc = if direct {
+                        let row = |r: usize| {
+                            let start = (i0 + r) * a.rs + k0;
+                            &a.data[start..start + kc]
+                        };
+                        gemm_f32_4x8_rows(init, [row(0), row(1), row(2), row(3)], bp)
+                    } else {
+                        gemm_f32_4x8(init, kc, apack, bp)
+                    };
+                    store_tile(acc, c_tile, n, rows, cols, accumulate);
+                }
+                i0 += MR;
             }
-            i0 += MR;
+            k0 += kc;
         }
     });
 }
@@ -163,10 +182,10 @@ fn pack_a(i0: usize, rows: usize, k: usize, a: Mat, out: &mut [f32]) {
 
 /// The 4×8 micro-kernel: a 4-row A panel times an 8-column B panel, both packed `k`-major.
 #[inline(always)]
-fn gemm_f32_4x8(k: usize, ap: &[f32], bp: &[f32]) -> [[F32x4; 2]; MR] {
+fn gemm_f32_4x8(init: [[F32x4; 2]; MR], k: usize, ap: &[f32], bp: &[f32]) -> [[F32x4; 2]; MR] {
     let ap = &ap[..k * MR];
     let bp = &bp[..k * NR];
-    let mut acc = [[F32x4::zero(); 2]; MR];
+    let mut acc = init;
     for (a4, b8) in ap.chunks_exact(MR).zip(bp.chunks_exact(NR)) {
         let b0 = F32x4::load(&b8[0..4]);
         let b1 = F32x4::load(&b8[4..8]);
@@ -183,9 +202,10 @@ fn gemm_f32_4x8(k: usize, ap: &[f32], bp: &[f32]) -> [[F32x4; 2]; MR] {
 /// same arithmetic in the same order as [`gemm_f32_4x8`]. Zipped iterators keep bounds
 /// checks out of the loop.
 #[inline(always)]
-fn gemm_f32_4x8_rows(k: usize, a: [&[f32]; MR], bp: &[f32]) -> [[F32x4; 2]; MR] {
-    let (a0, a1, a2, a3) = (&a[0][..k], &a[1][..k], &a[2][..k], &a[3][..k]);
-    let mut acc = [[F32x4::zero(); 2]; MR];
+fn gemm_f32_4x8_rows(init: [[F32x4; 2]; MR], a: [&[f32]; MR], bp: &[f32]) -> [[F32x4; 2]; MR] {
+    let k = a[0].len();
+    let (a0, a1, a2, a3) = (a[0], &a[1][..k], &a[2][..k], &a[3][..k]);
+    let mut acc = init;
     let rows = a0.iter().zip(a1).zip(a2).zip(a3);
     for ((((&x0, &x1), &x2), &x3), b8) in rows.zip(bp[..k * NR].chunks_exact(NR)) {
         let b0 = F32x4::load(&b8[0..4]);
@@ -199,10 +219,27 @@ fn gemm_f32_4x8_rows(k: usize, a: [&[f32]; MR], bp: &[f32]) -> [[F32x4; 2]; MR] 
     acc
 }
 
-/// Writes (or adds) a full-width tile straight from the accumulators into C, whose rows
-/// are `n` apart: `C = t` or `C = C + t`, the reference's arithmetic.
+/// Writes (or adds) a tile into C, whose rows are `n` apart: `C = t` or `C = C + t`, the
+/// reference's arithmetic. Full-width tiles go straight from the accumulators.
 #[inline(always)]
-fn store_full_tile(acc: [[F32x4; 2]; MR], c: &mut [f32], n: usize, rows: usize, accumulate: bool) {
+fn store_tile(
+    acc: [[F32x4; 2]; MR],
+    c: &mut [f32],
+    n: usize,
+    rows: usize,
+    cols: usize,
+    accumulate: bool,
+) {
+    if cols < NR {
+        let tile = tile(acc);
+        for (r, t) in tile.iter().enumerate().take(rows) {
+            let row = &mut c[r * n..r * n + cols];
+            for (x, &t) in row.iter_mut().zip(&t[..cols]) {
+                *x = if accumulate { *x + t } else { t };
+            }
+        }
+        return;
+    }
     for (r, v) in acc.iter().enumerate().take(rows) {
         let (lo, hi) = c[r * n..r * n + NR].split_at_mut(4);
         if accumulate {
@@ -213,6 +250,19 @@ fn store_full_tile(acc: [[F32x4; 2]; MR], c: &mut [f32], n: usize, rows: usize, 
             v[1].store(hi);
         }
     }
+}
+
+/// The partial sums a previous k block left in a tile of C, as accumulators (zero where
+/// the tile is past C's edge).
+#[inline(always)]
+fn load_tile(c: &[f32], n: usize, rows: usize, cols: usize) -> [[F32x4; 2]; MR] {
+    let mut acc = [[F32x4::zero(); 2]; MR];
+    for (r, v) in acc.iter_mut().enumerate().take(rows) {
+        let mut t = [0.0; NR];
+        t[..cols].copy_from_slice(&c[r * n..r * n + cols]);
+        *v = [F32x4::load(&t[..4]), F32x4::load(&t[4..])];
+    }
+    acc
 }
 
 /// The accumulators of a micro-kernel as a 4×8 tile of C.
@@ -291,7 +341,8 @@ mod tests {
         fn edge_tiles_and_layer_shapes() {
             let mut rng = Rng::new(5);
             // Exact tiles, one past, one short, and the seed CNN's shapes.
-            for &(m, n, k) in &[(4, 8, 1), (5, 9, 3), (3, 7, 2), (1, 1, 1), (64, 32, 9), (32, 64, 288), (32, 10, 64)] {
+            // k past one block (KC) and not a multiple of it exercises the parked partial sums.
+            for &(m, n, k) in &[(4, 8, 1), (5, 9, 3), (3, 7, 2), (1, 1, 1), (64, 32, 9), (32, 64, 288), (32, 10, 64), (6, 11, KC + 1), (9, 8, 2 * KC + 17)] {
                 check(&mut rng, m, n, k, false, false, false);
                 check(&mut rng, m, n, k, true, false, true);
                 check(&mut rng, m, n, k, false, true, false);
