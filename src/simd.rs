@@ -62,6 +62,14 @@ impl F32x4 {
     pub fn abs(self) -> Self {
         F32x4(f32x4_abs(self.0))
     }
+    /// Lane-wise running maximum in scan order: `v` replaces `self` when `v > self`, or when
+    /// `v` is NaN and `self` is not (the first NaN wins and stays), as max-pooling needs.
+    #[inline(always)]
+    pub fn max_keep_nan(self, v: Self) -> Self {
+        let (s, v) = (self.0, v.0);
+        let take = v128_or(f32x4_gt(v, s), v128_andnot(f32x4_ne(v, v), f32x4_ne(s, s)));
+        F32x4(v128_bitselect(v, s, take))
+    }
     /// The lanes as an array.
     #[inline(always)]
     pub fn to_array(self) -> [f32; 4] {
@@ -112,6 +120,18 @@ impl F32x4 {
     pub fn abs(self) -> Self {
         F32x4(unsafe { _mm_andnot_ps(_mm_set1_ps(-0.0), self.0) })
     }
+    /// Lane-wise running maximum in scan order: `v` replaces `self` when `v > self`, or when
+    /// `v` is NaN and `self` is not (the first NaN wins and stays), as max-pooling needs.
+    #[inline(always)]
+    pub fn max_keep_nan(self, v: Self) -> Self {
+        let (s, v) = (self.0, v.0);
+        unsafe {
+            let gt = _mm_cmpgt_ps(v, s);
+            let nan_over_number = _mm_andnot_ps(_mm_cmpunord_ps(s, s), _mm_cmpunord_ps(v, v));
+            let take = _mm_or_ps(gt, nan_over_number);
+            F32x4(_mm_or_ps(_mm_and_ps(take, v), _mm_andnot_ps(take, s)))
+        }
+    }
     /// The lanes as an array.
     #[inline(always)]
     pub fn to_array(self) -> [f32; 4] {
@@ -158,6 +178,19 @@ impl F32x4 {
     #[inline(always)]
     pub fn abs(self) -> Self {
         F32x4(std::array::from_fn(|i| self.0[i].abs()))
+    }
+    /// Lane-wise running maximum in scan order: `v` replaces `self` when `v > self`, or when
+    /// `v` is NaN and `self` is not (the first NaN wins and stays), as max-pooling needs.
+    #[inline(always)]
+    pub fn max_keep_nan(self, v: Self) -> Self {
+        F32x4(std::array::from_fn(|i| {
+            let (s, v) = (self.0[i], v.0[i]);
+            if v > s || (v.is_nan() && !s.is_nan()) {
+                v
+            } else {
+                s
+            }
+        }))
     }
     /// The lanes as an array.
     #[inline(always)]
@@ -276,6 +309,19 @@ mod tests {
             let abs = F32x4::load(&x).abs().to_array();
             for i in 0..4 {
                 assert_eq!(abs[i].to_bits(), x[i].abs().to_bits(), "lane {i}");
+            }
+        }
+    }
+
+    crate::both_targets_test! {
+        fn max_keep_nan_is_the_scalar_pooling_rule() {
+            let vals = [1.0f32, -1.0, 0.0, -0.0, f32::NAN, f32::INFINITY, f32::NEG_INFINITY];
+            for &s in &vals {
+                for &v in &vals {
+                    let got = F32x4::splat(s).max_keep_nan(F32x4::splat(v)).to_array()[0];
+                    let want = if v > s || (v.is_nan() && !s.is_nan()) { v } else { s };
+                    assert_eq!(got.to_bits(), want.to_bits(), "{s} then {v}");
+                }
             }
         }
     }

@@ -69,16 +69,13 @@ impl Activation {
             Activation::Relu => {
                 for v in z {
                     // `max` would turn NaN into 0; keep NaN visible so divergence is detected.
-                    if *v < 0.0 {
-                        *v = 0.0;
-                    }
+                    // (An unconditional store lets the loop vectorize as compare + select.)
+                    *v = if *v < 0.0 { 0.0 } else { *v };
                 }
             }
             Activation::LeakyRelu => {
                 for v in z {
-                    if *v < 0.0 {
-                        *v *= LEAKY_SLOPE;
-                    }
+                    *v = if *v < 0.0 { *v * LEAKY_SLOPE } else { *v };
                 }
             }
             Activation::Sigmoid => {
@@ -105,9 +102,7 @@ impl Activation {
             Activation::Linear | Activation::Softmax => {}
             Activation::Relu => {
                 for (d, &o) in dy.iter_mut().zip(y) {
-                    if o <= 0.0 {
-                        *d = 0.0;
-                    }
+                    *d = if o <= 0.0 { 0.0 } else { *d };
                 }
             }
             Activation::LeakyRelu => each(&|o| if o > 0.0 { 1.0 } else { LEAKY_SLOPE }, dy),

@@ -1,25 +1,56 @@
 //! `MaxPooling2D(pool_size=p)`: stride `p`, valid padding (Keras' default), NHWC.
-//! Output `batch × ⌊H/p⌋ × ⌊W/p⌋ × C`. The forward pass records which input won each
-//! window (the first maximum in scan order) so the backward pass routes `dy` there.
+//! Output `batch × ⌊H/p⌋ × ⌊W/p⌋ × C`. Each window's winner is its first maximum in scan
+//! order, and a NaN beats any number (so divergence reaches the loss). The forward pass
+//! runs four channels at a time; the backward pass finds each winner again as the first
+//! input equal to the output (windows do not overlap), which is the same input.
 
 use super::{ensure_len, Layer, Shape};
+use crate::simd::F32x4;
 
 /// A max-pooling layer.
 pub struct MaxPooling2D {
     input: Shape,
     pool: usize,
-    argmax: Vec<u32>,
+    /// Offsets (relative to a window's corner) of the window's pixels, in scan order.
+    window: Vec<usize>,
 }
 
 impl MaxPooling2D {
     /// `MaxPooling2D(pool)` on inputs of shape `input`.
     pub fn new(input: Shape, pool: usize) -> Self {
+        let (w, c) = (input[1], input[2]);
+        let window = (0..pool)
+            .flat_map(|di| (0..pool).map(move |dj| (di * w + dj) * c))
+            .collect();
         MaxPooling2D {
             input,
             pool,
-            argmax: Vec::new(),
+            window,
         }
     }
+
+    /// Calls `f(out, corner)` for every output pixel: the index of its first channel in
+    /// the output and of its window's corner in the input.
+    fn for_each_pixel(&self, batch: usize, mut f: impl FnMut(usize, usize)) {
+        let [h, w, c] = self.input;
+        let [oh, ow, _] = self.output_shape();
+        let p = self.pool;
+        for b in 0..batch {
+            for i in 0..oh {
+                for j in 0..ow {
+                    f(
+                        ((b * oh + i) * ow + j) * c,
+                        ((b * h + i * p) * w + j * p) * c,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The pooling rule for one value: does `v`, met after `best`, replace it?
+fn wins(v: f32, best: f32) -> bool {
+    v > best || (v.is_nan() && !best.is_nan())
 }
 
 impl Layer for MaxPooling2D {
@@ -36,59 +67,113 @@ impl Layer for MaxPooling2D {
     }
 
     fn forward(&mut self, x: &[f32], batch: usize, y: &mut Vec<f32>) {
-        let [h, w, c] = self.input;
-        let [oh, ow, _] = self.output_shape();
-        let p = self.pool;
-        let n = batch * oh * ow * c;
-        ensure_len(y, n);
-        if self.argmax.len() != n {
-            self.argmax.resize(n, 0);
-        }
-        for b in 0..batch {
-            for i in 0..oh {
-                for j in 0..ow {
-                    let out = ((b * oh + i) * ow + j) * c;
-                    let corner = ((b * h + i * p) * w + j * p) * c;
-                    // Seed each channel with the window's first pixel, then scan the rest.
-                    y[out..out + c].copy_from_slice(&x[corner..corner + c]);
-                    for (ch, a) in self.argmax[out..out + c].iter_mut().enumerate() {
-                        *a = (corner + ch) as u32;
-                    }
-                    for di in 0..p {
-                        for dj in 0..p {
-                            if di == 0 && dj == 0 {
-                                continue;
-                            }
-                            let row = corner + (di * w + dj) * c;
-                            for ch in 0..c {
-                                let v = x[row + ch];
-                                let best = y[out + ch];
-                                // A NaN wins too (and then stays), so divergence reaches the loss.
-                                if (v > best || v.is_nan()) && !best.is_nan() {
-                                    y[out + ch] = v;
-                                    self.argmax[out + ch] = (row + ch) as u32;
-                                }
-                            }
-                        }
+        let c = self.input[2];
+        ensure_len(y, batch * super::numel(self.output_shape()));
+        let offsets = &self.window[1..];
+        let vector_channels = c / 4 * 4;
+        self.for_each_pixel(batch, |out, corner| {
+            for ch in (0..vector_channels).step_by(4) {
+                let mut best = F32x4::load(&x[corner + ch..]);
+                for &o in offsets {
+                    best = best.max_keep_nan(F32x4::load(&x[corner + o + ch..]));
+                }
+                best.store(&mut y[out + ch..]);
+            }
+            for ch in vector_channels..c {
+                let mut best = x[corner + ch];
+                for &o in offsets {
+                    let v = x[corner + o + ch];
+                    if wins(v, best) {
+                        best = v;
                     }
                 }
+                y[out + ch] = best;
             }
-        }
+        });
     }
 
     fn backward(
         &mut self,
-        _x: &[f32],
-        _y: &[f32],
+        x: &[f32],
+        y: &[f32],
         dy: &mut [f32],
         batch: usize,
         dx: Option<&mut Vec<f32>>,
     ) {
-        if let Some(dx) = dx {
-            ensure_len(dx, batch * super::numel(self.input));
-            dx.fill(0.0);
-            for (g, &i) in dy.iter().zip(&self.argmax) {
-                dx[i as usize] += *g;
+        let Some(dx) = dx else { return };
+        let c = self.input[2];
+        ensure_len(dx, batch * super::numel(self.input));
+        dx.fill(0.0);
+        let offsets = &self.window;
+        self.for_each_pixel(batch, |out, corner| {
+            for ch in 0..c {
+                let best = y[out + ch];
+                // The first input equal to the maximum (or the first NaN) won the window.
+                let won = offsets
+                    .iter()
+                    .map(|&o| corner + o + ch)
+                    .find(|&i| x[i] == best || (best.is_nan() && x[i].is_nan()))
+                    .expect("the maximum is one of the window's inputs");
+                dx[won] += dy[out + ch];
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    /// The rule written plainly: scan each window, keep the first winner's value and index.
+    fn reference(x: &[f32], [h, w, c]: Shape, p: usize, batch: usize) -> (Vec<f32>, Vec<usize>) {
+        let (oh, ow) = (h / p, w / p);
+        let (mut y, mut arg) = (Vec::new(), Vec::new());
+        for b in 0..batch {
+            for i in 0..oh {
+                for j in 0..ow {
+                    for ch in 0..c {
+                        let mut best = (f32::NAN, usize::MAX);
+                        for di in 0..p {
+                            for dj in 0..p {
+                                let k = ((b * h + i * p + di) * w + j * p + dj) * c + ch;
+                                if best.1 == usize::MAX || wins(x[k], best.0) {
+                                    best = (x[k], k);
+                                }
+                            }
+                        }
+                        y.push(best.0);
+                        arg.push(best.1);
+                    }
+                }
+            }
+        }
+        (y, arg)
+    }
+
+    crate::both_targets_test! {
+        fn forward_and_backward_follow_the_first_winner() {
+            let mut rng = Rng::new(4);
+            for (shape, p) in [([5, 4, 8], 2), ([6, 6, 3], 3), ([4, 5, 6], 2)] {
+                let batch = 2;
+                // Few distinct values, signed zeros and NaNs: ties everywhere.
+                let pool = [0.0f32, -0.0, 1.0, -1.0, 2.0, f32::NAN];
+                let n = batch * super::super::numel(shape);
+                let x: Vec<f32> = (0..n).map(|_| pool[rng.below(6) as usize]).collect();
+                let (want_y, want_arg) = reference(&x, shape, p, batch);
+                let mut layer = MaxPooling2D::new(shape, p);
+                let mut y = Vec::new();
+                layer.forward(&x, batch, &mut y);
+                let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&y), bits(&want_y), "{shape:?}");
+                let mut dy: Vec<f32> = (0..y.len()).map(|i| i as f32 + 1.0).collect();
+                let mut dx = Vec::new();
+                layer.backward(&x, &y, &mut dy, batch, Some(&mut dx));
+                let mut want_dx = vec![0.0; n];
+                for (o, &k) in want_arg.iter().enumerate() {
+                    want_dx[k] += o as f32 + 1.0;
+                }
+                assert_eq!(dx, want_dx, "{shape:?}");
             }
         }
     }
