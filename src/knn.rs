@@ -18,10 +18,11 @@
 //!   would move 5% of the reported float32 distances by one ulp). Both agree wherever
 //!   true distances differ by more than ~1e-13 — on the fixtures, everywhere.
 //! * **Speed without losing exactness.** Every pair first gets a cheap float32 estimate
-//!   (GEMM form via [`gemm`] for Euclidean, [`F32x4`] |x−y| sums for Manhattan) with a
-//!   rigorous error bound. A heap comparison uses the estimates when their intervals are
-//!   disjoint and computes the exact surrogate (cached per query) only when they overlap,
-//!   so results are those of the exact replay.
+//!   (GEMM form via [`gemm`] for Euclidean; for Manhattan, [`F32x4`] |x−y| sums tiled like
+//!   a GEMM, 4 training rows × 8 queries per register tile) with a rigorous error bound. A
+//!   heap comparison uses the estimates when their intervals are disjoint and computes the
+//!   exact surrogate (cached per query) only when they overlap, so results are those of
+//!   the exact replay.
 //! * **Order and distances.** `kneighbors` re-pushes the heap into the main heap when
 //!   sklearn's `"auto"` strategy picks `parallel_on_Y` (fewer than 1024 queries and no more
 //!   queries than training rows), then sorts with sklearn's `simultaneous_sort` (introsort,
@@ -205,22 +206,112 @@ fn value_to_distance(metric: Metric, v: f64) -> f64 {
     }
 }
 
-/// Float32 Manhattan estimate with F32x4 lanes.
-fn manhattan_f32(x: &[f32], y: &[f32]) -> f32 {
-    let n4 = x.len() / 4 * 4;
-    let mut acc = F32x4::zero();
-    let mut i = 0;
-    while i < n4 {
-        let a = F32x4::load(&x[i..]);
-        let b = F32x4::load(&y[i..]);
-        acc = acc + (a - b).max(b - a);
-        i += 4;
+/// Query rows per packed panel of [`manhattan_block`]: the lanes of two [`F32x4`].
+const MAN_NR: usize = 8;
+/// Training rows per register tile: 4 × 2 accumulators, two panel vectors, the splatted
+/// training value and the differences fit in 16 vector registers (x86-64 SSE, and V8's
+/// code for wasm SIMD128).
+const MAN_MR: usize = 4;
+/// Training rows per cache block: 64 rows of 784 floats (200 KB) stay in L2 while every
+/// query panel of the block passes over them.
+const MAN_TRAIN_BLOCK: usize = 64;
+
+/// Float32 Manhattan estimates `out[i * nt + j] ≈ Σ_k |q_i[k] − t_j[k]|` for the query rows
+/// `qb` against all `nt` training rows `train` (both row-major with `d` features); `pack`
+/// is scratch space for the packed queries.
+///
+/// Queries are packed `MAN_NR` at a time feature-major (`panel[k * 8 + l]` is feature `k`
+/// of query `i0 + l`), so one lane of an [`F32x4`] accumulator belongs to one (query,
+/// training row) pair and adds its terms `|f32(x_k − y_k)|` one by one in feature order:
+/// a plain recursive float32 sum, the same for every tile shape, block size and target.
+fn manhattan_block(qb: &[f32], train: &[f32], d: usize, out: &mut [f32], pack: &mut Vec<f32>) {
+    let (nq, nt) = (qb.len() / d, train.len() / d);
+    assert!(out.len() >= nq * nt, "estimate buffer too small");
+    pack.clear();
+    pack.resize(nq.div_ceil(MAN_NR) * d * MAN_NR, 0.0);
+    for (pi, panel) in pack.chunks_exact_mut(d * MAN_NR).enumerate() {
+        for l in 0..MAN_NR.min(nq - pi * MAN_NR) {
+            let i = pi * MAN_NR + l;
+            for (k, &v) in qb[i * d..(i + 1) * d].iter().enumerate() {
+                panel[k * MAN_NR + l] = v;
+            }
+        }
     }
-    let mut s = acc.sum();
-    for j in n4..x.len() {
-        s += (x[j] - y[j]).abs();
+    let t_row = |j: usize| &train[j * d..(j + 1) * d];
+    let mut t0 = 0;
+    while t0 < nt {
+        let t1 = (t0 + MAN_TRAIN_BLOCK).min(nt);
+        for (pi, qp) in pack.chunks_exact(d * MAN_NR).enumerate() {
+            let i0 = pi * MAN_NR;
+            let cols = MAN_NR.min(nq - i0);
+            let mut put = |j: usize, v: &[f32; MAN_NR]| {
+                for (l, &e) in v[..cols].iter().enumerate() {
+                    out[(i0 + l) * nt + j] = e;
+                }
+            };
+            let mut j = t0;
+            while j < t1 {
+                let rows = MAN_MR.min(t1 - j);
+                if rows == MAN_MR {
+                    let tile =
+                        manhattan_tile([t_row(j), t_row(j + 1), t_row(j + 2), t_row(j + 3)], qp);
+                    for (r, v) in tile.iter().enumerate() {
+                        put(j + r, v);
+                    }
+                } else {
+                    for r in 0..rows {
+                        put(j + r, &manhattan_tile([t_row(j + r)], qp)[0]);
+                    }
+                }
+                j += rows;
+            }
+        }
+        t0 = t1;
     }
-    s
+}
+
+/// Manhattan estimates of `R` training rows against one packed 8-query panel: per
+/// feature, one splat of the training value, then one subtract, one sign-clearing and one
+/// add per 4 pairs.
+#[inline(always)]
+fn manhattan_tile<const R: usize>(ts: [&[f32]; R], qp: &[f32]) -> [[f32; MAN_NR]; R] {
+    let d = qp.len() / MAN_NR;
+    let ts: [&[f32]; R] = std::array::from_fn(|r| &ts[r][..d]);
+    let mut acc = [[F32x4::zero(); 2]; R];
+    for (k, q8) in qp.chunks_exact(MAN_NR).enumerate() {
+        let q0 = F32x4::load(&q8[0..4]);
+        let q1 = F32x4::load(&q8[4..8]);
+        for r in 0..R {
+            let t = F32x4::splat(ts[r][k]);
+            // |t − q| is |q − t| bit for bit (round-to-nearest is symmetric), and the
+            // splat is used twice, so x86's two-operand subtract needs fewer copies.
+            acc[r][0] = acc[r][0] + (t - q0).abs();
+            acc[r][1] = acc[r][1] + (t - q1).abs();
+        }
+    }
+    let mut out = [[0.0; MAN_NR]; R];
+    for r in 0..R {
+        out[r][..4].copy_from_slice(&acc[r][0].to_array());
+        out[r][4..].copy_from_slice(&acc[r][1].to_array());
+    }
+    out
+}
+
+/// The relative slack `c` of a Manhattan estimate over `d` features:
+/// `|estimate − exact| ≤ c·estimate + f64::MIN_POSITIVE`.
+///
+/// The estimate is a recursive float32 sum, in some order (feature order, see
+/// [`manhattan_block`]), of the very terms sklearn widens: `t_k = |f32(x_k − y_k)| ≥ 0`,
+/// exact sum `S`. Any recursive sum of `d` non-negative terms is within `γ_{d−1}·S ≤ γ_d·S`
+/// of `S` (Higham, *Accuracy and Stability of Numerical Algorithms*, §4.2), whatever the
+/// order or tiling, and gradual underflow adds no error to sums. sklearn's value
+/// `f32(Σ f64(t_k))` is within `u·S` plus the f64 sum's `γ_d·S` (in f64 units, below
+/// `0.01u·S` for the `d ≤ 0.01/u` that `fit` allows), so within `1.01u·S` of `S`. So
+/// `|estimate − exact| ≤ (γ_d + 1.01u)·S` with `S ≤ estimate / (1 − γ_d)`; the factor 1.25
+/// covers the rounding of this f64 arithmetic and of `c·estimate`.
+fn manhattan_slack(d: usize) -> f64 {
+    let gamma = d as f64 * U32 / (1.0 - d as f64 * U32);
+    (gamma + 1.01 * U32) / (1.0 - gamma) * 1.25
 }
 
 /// Per-query state: estimate intervals for every training row plus lazily computed exact
@@ -434,6 +525,7 @@ impl KnnQueries<'_> {
         let (d, nt) = (m.n_features, m.n_train());
         let gamma = d as f64 * U32 / (1.0 - d as f64 * U32);
         let mut dots = vec![0.0f32; BLOCK.min(end - start).max(1) * nt];
+        let mut pack = Vec::new();
         let mut ctx = RowCtx {
             metric: m.metric,
             q: &[],
@@ -446,8 +538,8 @@ impl KnnQueries<'_> {
         while b0 < end {
             let b1 = (b0 + BLOCK).min(end);
             let qb = &self.x[b0 * d..b1 * d];
-            if m.metric == Metric::Euclidean {
-                gemm(
+            match m.metric {
+                Metric::Euclidean => gemm(
                     b1 - b0,
                     nt,
                     d,
@@ -455,7 +547,8 @@ impl KnnQueries<'_> {
                     Mat::transposed(&m.train, d),
                     &mut dots,
                     false,
-                );
+                ),
+                Metric::Manhattan => manhattan_block(qb, &m.train, d, &mut dots, &mut pack),
             }
             for r in b0..b1 {
                 let q = &self.x[r * d..(r + 1) * d];
@@ -476,10 +569,10 @@ impl KnnQueries<'_> {
                         }
                     }
                     Metric::Manhattan => {
-                        // |estimate − exact| ≤ (γ_d + 1.01u)·Σ|x−y| and Σ ≤ est/(1−γ_d).
-                        let c = (gamma + 1.01 * U32) / (1.0 - gamma) * 1.25;
-                        for j in 0..nt {
-                            let est = manhattan_f32(q, m.row(j)) as f64;
+                        let c = manhattan_slack(d);
+                        let row = &dots[(r - b0) * nt..(r - b0 + 1) * nt];
+                        for (j, &est) in row.iter().enumerate() {
+                            let est = est as f64;
                             let e = c * est + f64::MIN_POSITIVE;
                             ctx.lo[j] = est - e;
                             ctx.hi[j] = est + e;
@@ -497,6 +590,12 @@ impl KnnQueries<'_> {
         let mut heaps: Vec<Vec<usize>> = ks.iter().map(|&k| vec![EMPTY; k]).collect();
         for j in 0..ctx.model.n_train() {
             for h in heaps.iter_mut() {
+                // `heap_push`'s first comparison, inlined for its common outcome: once the
+                // heap is full, most rows are certainly above its worst and are rejected.
+                let worst = h[0];
+                if worst != EMPTY && ctx.lo[j] > ctx.hi[worst] {
+                    continue;
+                }
                 ctx.heap_push(h, j);
             }
         }
@@ -655,6 +754,49 @@ mod tests {
             .iter()
             .zip(&v)
             .all(|(&i, &x)| ((i * 37) % 41) as f64 == x));
+    }
+
+    crate::both_targets_test! {
+        fn manhattan_block_is_a_feature_order_f32_sum_within_the_bound() {
+            let mut rng = crate::rng::Rng::new(7);
+            // Shapes cover every edge: partial query panels, partial register tiles,
+            // several training blocks, feature counts not a multiple of 4.
+            for &(nq, nt, d) in &[
+                (1, 1, 1),
+                (3, 5, 7),
+                (8, 4, 4),
+                (9, 67, 13),
+                (17, 2 * MAN_TRAIN_BLOCK + 6, 30),
+                (5, 11, 784),
+            ] {
+                // Small integers and exact copies make ties; wide values exercise rounding.
+                let mut val = |_| match rng.below(4) {
+                    0 => rng.below(3) as f32,
+                    _ => rng.uniform_range(-3.0, 3.0) * 2f32.powi(rng.below(20) as i32 - 10),
+                };
+                let q: Vec<f32> = (0..nq * d).map(&mut val).collect();
+                let mut t: Vec<f32> = (0..nt * d).map(&mut val).collect();
+                t[..d].copy_from_slice(&q[..d]);
+                let mut out = vec![f32::NAN; nq * nt];
+                let mut pack = Vec::new();
+                manhattan_block(&q, &t, d, &mut out, &mut pack);
+                let c = manhattan_slack(d);
+                for i in 0..nq {
+                    for j in 0..nt {
+                        let (x, y) = (&q[i * d..(i + 1) * d], &t[j * d..(j + 1) * d]);
+                        let mut want = 0.0f32;
+                        for k in 0..d {
+                            want += (x[k] - y[k]).abs();
+                        }
+                        let est = out[i * nt + j];
+                        assert_eq!(est.to_bits(), want.to_bits(), "{nq}×{nt}×{d} ({i}, {j})");
+                        let exact = exact_value(Metric::Manhattan, x, y);
+                        let e = c * est as f64 + f64::MIN_POSITIVE;
+                        assert!((est as f64 - exact).abs() <= e, "bound {nq}×{nt}×{d}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

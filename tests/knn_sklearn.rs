@@ -252,7 +252,10 @@ fn knn_matches_sklearn_on_mnist() {
     check_cases("mnist", &x_tr, &y_tr, &x_te, 784, &f["predictions_by_k"]);
 }
 
-/// Native timing for 2,000 test × 8,000 train (run with `--ignored --nocapture`).
+/// Native timing of the KNN benchmark workload: the first 10,000 MNIST training images,
+/// rows 0..8000 train and 8000..10000 test (no shuffle), pixels / 255 as f32; `predict`
+/// with k = 3 (as `bench/sklearn_knn.py`, best of 3), then the lab's `accuracy_by_k(15)`.
+/// Run with `cargo test --release --test knn_sklearn -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn time_knn_2000_by_8000() {
@@ -278,22 +281,32 @@ fn time_knn_2000_by_8000() {
         .iter()
         .map(|&l| l as i64)
         .collect();
+    // On-CPU time of this thread (Linux), less disturbed than wall time on a busy machine.
+    let cpu = || -> Option<f64> {
+        let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        Some(s.split_whitespace().next()?.parse::<f64>().ok()? / 1e9)
+    };
     for metric in [Metric::Euclidean, Metric::Manhattan] {
-        let m = KNeighborsClassifier::fit(x_tr.clone(), 784, &y_tr, 5, Weights::Uniform, metric)
+        let m = KNeighborsClassifier::fit(x_tr.clone(), 784, &y_tr, 3, Weights::Uniform, metric)
             .unwrap();
         let q = m.queries(&x_te).unwrap();
-        let t = Instant::now();
-        let p = q.predict_chunk(0, q.len());
-        let t1 = t.elapsed();
-        let acc = p.iter().zip(&y_te).filter(|(a, b)| a == b).count() as f64 / 2000.0;
+        let (mut wall, mut on_cpu, mut acc) = (f64::INFINITY, f64::INFINITY, 0.0);
+        for _ in 0..3 {
+            let (t, c) = (Instant::now(), cpu());
+            let p = q.predict_chunk(0, q.len());
+            wall = wall.min(t.elapsed().as_secs_f64());
+            if let (Some(c0), Some(c1)) = (c, cpu()) {
+                on_cpu = on_cpu.min(c1 - c0);
+            }
+            acc = p.iter().zip(&y_te).filter(|(a, b)| a == b).count() as f64 / 2000.0;
+        }
         let t = Instant::now();
         let by_k = q.accuracy_by_k(&y_te, 15);
-        let t2 = t.elapsed();
+        let t2 = t.elapsed().as_secs_f64();
         println!(
-            "{metric:?}: predict k=5 {:.2}s (acc {acc:.4}); accuracy_by_k(15) {:.2}s: {:?}",
-            t1.as_secs_f64(),
-            t2.as_secs_f64(),
-            by_k
+            "{metric:?}: predict k=3 best of 3: {wall:.3}s wall, {on_cpu:.3}s on CPU \
+             ({:.0} queries/s, acc {acc:.4}); accuracy_by_k(15) {t2:.3}s: {by_k:?}",
+            2000.0 / wall
         );
     }
 }
