@@ -15,6 +15,9 @@ const NR: usize = 8;
 /// Depth of one k block: a packed B panel (`KC × NR`, 12 KB) and an A strip stay in L1
 /// while a strip sweeps the panels, and the packed B block stays in L2.
 const KC: usize = 384;
+/// Width of one column block: the packed B block (`KC × NC`, 384 KB) stays in L2 while every
+/// strip of A sweeps it (wide products such as KNN's 8,000 training columns).
+const NC: usize = 256;
 
 /// A read-only matrix view: element `(i, j)` is `data[i * rs + j * cs]`.
 #[derive(Clone, Copy, Debug)]
@@ -78,50 +81,72 @@ pub fn gemm(m: usize, n: usize, k: usize, a: Mat, b: Mat, c: &mut [f32], accumul
     let kc_max = if accumulate { k } else { KC };
     SCRATCH.with(|s| {
         let (apack, bpack) = &mut *s.borrow_mut();
-        let n_panels = n.div_ceil(NR);
-        let mut k0 = 0;
-        while k0 < k {
-            let kc = kc_max.min(k - k0);
-            let (a_blk, b_blk) = (a.from(0, k0), b.from(k0, 0));
-            bpack.resize(n_panels * kc * NR, 0.0);
-            pack_b(n, kc, b_blk, bpack);
-            apack.resize(kc * MR, 0.0);
-            let mut i0 = 0;
-            while i0 < m {
-                let rows = MR.min(m - i0);
-                // Row-major A needs no packing: the kernel reads its four rows in place.
-                let direct = a.cs == 1 && rows == MR;
-                if !direct {
-                    pack_a(i0, rows, kc, a_blk, apack);
-                }
-                for jp in 0..n_panels {
-                    let j0 = jp * NR;
-                    let cols = NR.min(n - j0);
-                    let bp = &bpack[jp * kc * NR..(jp + 1) * kc * NR];
-                    let c_tile = &mut c[i0 * n + j0..];
-                    // Later k blocks carry on from the partial sums parked in C, so each
-                    // element is still one sum over p = 0..k in order.
-                    let init = if k0 == 0 {
-                        [[F32x4::zero(); 2]; MR]
-                    } else {
-                        load_tile(c_tile, n, rows, cols)
-                    };
-                    let acc = if direct {
-                        let row = |r: usize| {
-                            let start = (i0 + r) * a.rs + k0;
-                            &a.data[start..start + kc]
-                        };
-                        gemm_f32_4x8_rows(init, [row(0), row(1), row(2), row(3)], bp)
-                    } else {
-                        gemm_f32_4x8(init, kc, apack, bp)
-                    };
-                    store_tile(acc, c_tile, n, rows, cols, accumulate);
-                }
-                i0 += MR;
+        for jb in (0..n).step_by(NC) {
+            let nb = NC.min(n - jb);
+            let mut k0 = 0;
+            while k0 < k {
+                let kc = kc_max.min(k - k0);
+                block(m, n, (jb, nb), (k0, kc), a, b, c, accumulate, apack, bpack);
+                k0 += kc;
             }
-            k0 += kc;
         }
     });
+}
+
+/// One block of the product: columns `jb..jb + nb` of C, summing over `k0..k0 + kc`.
+/// B's block is packed once into panels of `NR` columns; each 4-row strip of A then
+/// sweeps those panels.
+#[allow(clippy::too_many_arguments)]
+fn block(
+    m: usize,
+    n: usize,
+    (jb, nb): (usize, usize),
+    (k0, kc): (usize, usize),
+    a: Mat,
+    b: Mat,
+    c: &mut [f32],
+    accumulate: bool,
+    apack: &mut Vec<f32>,
+    bpack: &mut Vec<f32>,
+) {
+    let n_panels = nb.div_ceil(NR);
+    let a_blk = a.from(0, k0);
+    bpack.resize(n_panels * kc * NR, 0.0);
+    pack_b(nb, kc, b.from(k0, jb), bpack);
+    apack.resize(kc * MR, 0.0);
+    let mut i0 = 0;
+    while i0 < m {
+        let rows = MR.min(m - i0);
+        // Row-major A needs no packing: the kernel reads its four rows in place.
+        let direct = a.cs == 1 && rows == MR;
+        if !direct {
+            pack_a(i0, rows, kc, a_blk, apack);
+        }
+        for jp in 0..n_panels {
+            let j0 = jp * NR;
+            let cols = NR.min(nb - j0);
+            let bp = &bpack[jp * kc * NR..(jp + 1) * kc * NR];
+            let c_tile = &mut c[i0 * n + jb + j0..];
+            // Later k blocks carry on from the partial sums parked in C, so each element
+            // is still one sum over p = 0..k in order.
+            let init = if k0 == 0 {
+                [[F32x4::zero(); 2]; MR]
+            } else {
+                load_tile(c_tile, n, rows, cols)
+            };
+            let acc = if direct {
+                let row = |r: usize| {
+                    let start = (i0 + r) * a.rs + k0;
+                    &a.data[start..start + kc]
+                };
+                gemm_f32_4x8_rows(init, [row(0), row(1), row(2), row(3)], bp)
+            } else {
+                gemm_f32_4x8(init, kc, apack, bp)
+            };
+            store_tile(acc, c_tile, n, rows, cols, accumulate);
+        }
+        i0 += MR;
+    }
 }
 
 fn pack_b(n: usize, k: usize, b: Mat, out: &mut [f32]) {
@@ -341,8 +366,9 @@ mod tests {
         fn edge_tiles_and_layer_shapes() {
             let mut rng = Rng::new(5);
             // Exact tiles, one past, one short, and the seed CNN's shapes.
-            // k past one block (KC) and not a multiple of it exercises the parked partial sums.
-            for &(m, n, k) in &[(4, 8, 1), (5, 9, 3), (3, 7, 2), (1, 1, 1), (64, 32, 9), (32, 64, 288), (32, 10, 64), (6, 11, KC + 1), (9, 8, 2 * KC + 17)] {
+            // k past one block (KC) and not a multiple of it exercises the parked partial sums;
+            // n past NC the column blocks.
+            for &(m, n, k) in &[(4, 8, 1), (5, 9, 3), (3, 7, 2), (1, 1, 1), (64, 32, 9), (32, 64, 288), (32, 10, 64), (6, 11, KC + 1), (9, 8, 2 * KC + 17), (5, NC + 13, 7), (3, 2 * NC + 9, KC + 2)] {
                 check(&mut rng, m, n, k, false, false, false);
                 check(&mut rng, m, n, k, true, false, true);
                 check(&mut rng, m, n, k, false, true, false);
