@@ -70,6 +70,25 @@ impl F32x4 {
         let take = v128_or(f32x4_gt(v, s), v128_andnot(f32x4_ne(v, v), f32x4_ne(s, s)));
         F32x4(v128_bitselect(v, s, take))
     }
+    /// All bits set in lanes where `self` equals `o` (NaN counts as equal to NaN), else 0.
+    #[inline(always)]
+    pub fn same_mask(self, o: Self) -> Self {
+        let (a, b) = (self.0, o.0);
+        F32x4(v128_or(
+            f32x4_eq(a, b),
+            v128_and(f32x4_ne(a, a), f32x4_ne(b, b)),
+        ))
+    }
+    /// Bitwise `self & o` (with a mask: keeps the lanes it selects, zeroes the rest).
+    #[inline(always)]
+    pub fn and(self, o: Self) -> Self {
+        F32x4(v128_and(self.0, o.0))
+    }
+    /// Bitwise `self & !o`.
+    #[inline(always)]
+    pub fn and_not(self, o: Self) -> Self {
+        F32x4(v128_andnot(self.0, o.0))
+    }
     /// The lanes as an array.
     #[inline(always)]
     pub fn to_array(self) -> [f32; 4] {
@@ -132,6 +151,25 @@ impl F32x4 {
             F32x4(_mm_or_ps(_mm_and_ps(take, v), _mm_andnot_ps(take, s)))
         }
     }
+    /// All bits set in lanes where `self` equals `o` (NaN counts as equal to NaN), else 0.
+    #[inline(always)]
+    pub fn same_mask(self, o: Self) -> Self {
+        let (a, b) = (self.0, o.0);
+        unsafe {
+            let both_nan = _mm_and_ps(_mm_cmpunord_ps(a, a), _mm_cmpunord_ps(b, b));
+            F32x4(_mm_or_ps(_mm_cmpeq_ps(a, b), both_nan))
+        }
+    }
+    /// Bitwise `self & o` (with a mask: keeps the lanes it selects, zeroes the rest).
+    #[inline(always)]
+    pub fn and(self, o: Self) -> Self {
+        F32x4(unsafe { _mm_and_ps(self.0, o.0) })
+    }
+    /// Bitwise `self & !o`.
+    #[inline(always)]
+    pub fn and_not(self, o: Self) -> Self {
+        F32x4(unsafe { _mm_andnot_ps(o.0, self.0) })
+    }
     /// The lanes as an array.
     #[inline(always)]
     pub fn to_array(self) -> [f32; 4] {
@@ -190,6 +228,29 @@ impl F32x4 {
             } else {
                 s
             }
+        }))
+    }
+    /// All bits set in lanes where `self` equals `o` (NaN counts as equal to NaN), else 0.
+    #[inline(always)]
+    pub fn same_mask(self, o: Self) -> Self {
+        F32x4(std::array::from_fn(|i| {
+            let (a, b) = (self.0[i], o.0[i]);
+            let same = a == b || (a.is_nan() && b.is_nan());
+            f32::from_bits(if same { u32::MAX } else { 0 })
+        }))
+    }
+    /// Bitwise `self & o` (with a mask: keeps the lanes it selects, zeroes the rest).
+    #[inline(always)]
+    pub fn and(self, o: Self) -> Self {
+        F32x4(std::array::from_fn(|i| {
+            f32::from_bits(self.0[i].to_bits() & o.0[i].to_bits())
+        }))
+    }
+    /// Bitwise `self & !o`.
+    #[inline(always)]
+    pub fn and_not(self, o: Self) -> Self {
+        F32x4(std::array::from_fn(|i| {
+            f32::from_bits(self.0[i].to_bits() & !o.0[i].to_bits())
         }))
     }
     /// The lanes as an array.
@@ -323,6 +384,20 @@ mod tests {
                     assert_eq!(got.to_bits(), want.to_bits(), "{s} then {v}");
                 }
             }
+        }
+    }
+
+    crate::both_targets_test! {
+        fn masks_select_equal_lanes_bitwise() {
+            let a = F32x4::load(&[1.0, f32::NAN, 0.0, 2.0]);
+            let b = F32x4::load(&[1.0, f32::NAN, -0.0, 3.0]);
+            let m = a.same_mask(b).to_array().map(f32::to_bits);
+            assert_eq!(m, [u32::MAX, u32::MAX, u32::MAX, 0]);
+            let d = F32x4::load(&[-5.0, 6.0, -0.0, 7.0]);
+            let kept = d.and(a.same_mask(b)).to_array();
+            assert_eq!(kept.map(f32::to_bits), [-5.0f32, 6.0, -0.0, 0.0].map(f32::to_bits));
+            let rest = d.and_not(a.same_mask(b)).to_array();
+            assert_eq!(rest.map(f32::to_bits), [0.0f32, 0.0, 0.0, 7.0].map(f32::to_bits));
         }
     }
 

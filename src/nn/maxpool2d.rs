@@ -105,8 +105,22 @@ impl Layer for MaxPooling2D {
         ensure_len(dx, batch * super::numel(self.input));
         dx.fill(0.0);
         let offsets = &self.window;
+        let vector_channels = c / 4 * 4;
+        let all = F32x4::splat(f32::from_bits(u32::MAX));
         self.for_each_pixel(batch, |out, corner| {
-            for ch in 0..c {
+            for ch in (0..vector_channels).step_by(4) {
+                let (best, grad) = (F32x4::load(&y[out + ch..]), F32x4::load(&dy[out + ch..]));
+                // Per lane, the first input equal to the maximum takes the gradient.
+                let mut pending = all;
+                for &o in offsets {
+                    let i = corner + o + ch;
+                    let hit = F32x4::load(&x[i..]).same_mask(best).and(pending);
+                    // 0 + g, as the scalar path's `+=` into zeros (turns −0 into +0).
+                    (F32x4::zero() + grad.and(hit)).store(&mut dx[i..]);
+                    pending = pending.and_not(hit);
+                }
+            }
+            for ch in vector_channels..c {
                 let best = y[out + ch];
                 // The first input equal to the maximum (or the first NaN) won the window.
                 let won = offsets
