@@ -34,6 +34,9 @@ pub struct Parsed {
     pub errors: Vec<LinkError>,
     /// The canonical link (without `#`) for `config`.
     pub canonical: String,
+    /// Parameters without effect under the other values (see
+    /// [`crate::labs::inactive_params`]); the page hides their controls.
+    pub inactive: Vec<&'static str>,
 }
 
 /// The part of `link` after `#` (or the whole string if it has no `#`), without a `?query`.
@@ -149,6 +152,7 @@ pub fn parse(link: &str) -> Parsed {
     let canonical = canonical(&config);
     Parsed {
         lab: lab.id,
+        inactive: crate::labs::inactive_params(&config),
         config,
         errors,
         canonical,

@@ -38,6 +38,13 @@ pub fn lab_report(link_text: &str) -> Result<JsValue, JsError> {
     to_js(&report)
 }
 
+/// Whether two metrics-lab links describe the same model evaluation (only the keys that
+/// change its views, like `threshold`, differ), so a finished one can be reused.
+#[wasm_bindgen]
+pub fn same_model(link_a: &str, link_b: &str) -> bool {
+    crate::labs::metrics::same_model(&link::parse(link_a).config, &link::parse(link_b).config)
+}
+
 /// The augmentation lab's preview: the first `images` training images and `variants`
 /// random transforms of each, as `{width, height, rgba}`; `draw` picks a fresh set.
 #[wasm_bindgen]
@@ -221,6 +228,11 @@ impl ModelEval {
             .map_err(|e| JsError::new(&e))
     }
 
+    /// The phase the next step works in (`train`, `predict_test`, `predict_train`, `done`).
+    pub fn phase(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.phase())
+    }
+
     /// Does up to `max_units` of work in the current phase; returns
     /// `{phase, done, total, fraction, finished, diverged}`.
     pub fn step(&mut self, max_units: usize) -> Result<JsValue, JsError> {
@@ -231,7 +243,11 @@ impl ModelEval {
     /// describes another model (train again).
     pub fn report(&self, link_text: &str) -> Result<JsValue, JsError> {
         let parsed = link::parse(link_text);
-        match self.0.report(&parsed.config).map_err(|e| JsError::new(&e))? {
+        match self
+            .0
+            .report(&parsed.config)
+            .map_err(|e| JsError::new(&e))?
+        {
             Some(r) => to_js(&r),
             None => Ok(JsValue::NULL),
         }

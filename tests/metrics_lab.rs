@@ -66,7 +66,7 @@ fn classic_binary_example_matches_sklearn() {
     assert!(v["link"]
         .as_str()
         .unwrap()
-        .starts_with("#lab=metrics&v=1&y_true=0,1,1,0,1&y_pred=0,1,0,1,1&"));
+        .starts_with("#lab=metrics&v=1&model=lists&y_true=0,1,1,0,1&y_pred=0,1,0,1,1&"));
 }
 
 #[test]

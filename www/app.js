@@ -11,8 +11,11 @@ const PLANNED = ['metrics', 'regularization', 'augmentation', 'gradients', 'tran
 const PAGE_LABS = new Set(['cnn', 'gradients', 'regularization', 'augmentation', 'metrics', 'knn']);
 // Labs that classify by nearest neighbours (no training curves).
 const KNN_LABS = new Set(['knn']);
-// Labs computed at once from their settings (no data, no training run).
+// Labs computed at once from their settings (no data, no training run); the metrics lab
+// is one only with model=lists, otherwise it trains and evaluates a model (see evalMode).
 const REPORT_LABS = new Set(['metrics']);
+// Settings drawn inside a result card, next to what they change, instead of the panel.
+const VIEW_PARAMS = { metrics: ['positive_class', 'threshold'] };
 // Labs that run several configurations side by side instead of one training run; the
 // setting they vary is set by the page itself, so its control is hidden.
 const COMPARE_LABS = new Set(Object.keys(COMPARE));
@@ -31,6 +34,10 @@ const state = {
   preset: null,
   totalSteps: 1,
   errors: [],
+  inactive: [], // settings without effect under the others (hidden, kept in the link)
+  evalReport: null, // the metrics lab's report of an evaluated model
+  evalTiming: null, // {train_seconds, predict_seconds} measured in the worker
+  evalDropped: false, // an evaluation was dropped because the settings changed
   run: 0, // id of the current run; messages of older runs are dropped
 };
 const tr = (key, vars) => translate(state.lang, key, vars);
@@ -43,6 +50,8 @@ const accChart = new LineChart($('chart-acc'), { yMin: 0, yMax: 1, percent: true
 const gradChart = new LineChart($('chart-grads'), { log: true });
 const rocChart = new LineChart($('chart-roc'), { yMin: 0, yMax: 1 });
 const kChart = new LineChart($('chart-k'), { percent: true, tight: true });
+const ovrRocChart = new LineChart($('chart-ovr-roc'), { yMin: 0, yMax: 1 });
+const ovrPrChart = new LineChart($('chart-ovr-pr'), { yMin: 0, yMax: 1 });
 const pad = new DrawPad($('pad'), (pixels) => {
   if (state.phase === 'done' || state.phase === 'paused' || state.phase === 'training') worker.postMessage({ type: 'predict', pixels });
 });
@@ -60,6 +69,8 @@ function applyLang() {
   if (state.lab) { renderControls(); renderPresets(); }
   if (state.errors.length) showErrors(state.errors);
   renderPhase();
+  if (evalMode()) renderEvalStatus();
+  if (state.evalReport) renderEval(state.evalReport);
   renderProbs(null);
   drawCharts();
 }
@@ -91,12 +102,17 @@ function renderNav() {
 // ---------- controls from the schema ----------
 function renderControls() {
   const form = $('controls');
+  // Redrawn after every edit: give the focus back to the same setting.
+  const focused = form.contains(document.activeElement) ? document.activeElement.name : null;
   form.textContent = '';
   const varied = COMPARE[state.lab.id]?.key;
+  const inCard = VIEW_PARAMS[state.lab.id] || [];
   for (const p of state.lab.params) {
-    if (p.name === varied) continue;
+    if (p.name === varied || inCard.includes(p.name)) continue;
     const row = document.createElement('div');
     row.className = 'field';
+    // Kept in the form (so in the link), but out of sight while it has no effect.
+    row.hidden = state.inactive.includes(p.name);
     const id = `param-${p.name}`;
     const label = document.createElement('label');
     label.htmlFor = id;
@@ -135,6 +151,80 @@ function renderControls() {
     row.append(label, input, help);
     form.append(row);
   }
+  if (focused) form.elements.namedItem(focused)?.focus?.();
+  renderViewControls();
+}
+
+/**
+ * The settings of VIEW_PARAMS, drawn in their card from the same schema: a whole number as
+ * a list of classes, a number as a slider over its range. They belong to the panel's form
+ * (form="controls"), so the link includes them. Built once per lab so a slider keeps its
+ * focus and drag while the link is rewritten; later calls only update the values.
+ */
+function renderViewControls() {
+  const box = $('ovr-controls');
+  const keys = VIEW_PARAMS[state.lab?.id] || [];
+  if (box.dataset.lab !== state.lab?.id || box.dataset.lang !== state.lang) {
+    box.textContent = '';
+    box.dataset.lab = state.lab?.id ?? '';
+    box.dataset.lang = state.lang;
+    for (const name of keys) {
+      const p = state.lab.params.find((q) => q.name === name);
+      const id = `view-${name}`;
+      const row = document.createElement('div');
+      row.className = `field view-${p.kind}`;
+      const label = document.createElement('label');
+      label.htmlFor = id;
+      label.innerHTML = `<code>${p.name}</code>`;
+      let input;
+      if (p.kind === 'int') {
+        input = document.createElement('select');
+        for (let v = p.min; v <= p.max; v++) input.append(new Option(String(v), String(v)));
+      } else {
+        input = document.createElement('input');
+        input.type = 'range';
+        input.min = String(p.min);
+        input.max = String(p.max);
+        input.step = String((p.max - p.min) / 100);
+        input.addEventListener('input', onViewInput);
+      }
+      input.id = id;
+      input.name = name;
+      input.setAttribute('form', 'controls');
+      input.addEventListener('change', onControlChange);
+      const out = document.createElement('output');
+      out.id = `${id}-value`;
+      out.htmlFor = id;
+      const help = document.createElement('small');
+      help.id = `${id}-help`;
+      help.textContent = p.help[state.lang] ?? p.help.en;
+      input.setAttribute('aria-describedby', help.id);
+      const line = document.createElement('div');
+      line.className = 'view-input';
+      line.append(input, out);
+      row.append(label, line, help);
+      box.append(row);
+    }
+  }
+  for (const name of keys) {
+    const el = $(`view-${name}`);
+    // A control in the reader's hands leads: replies to its earlier values must not pull
+    // it back while keys are held down.
+    if (document.activeElement === el) continue;
+    const v = state.config.values[name];
+    if (el.value !== String(v)) el.value = String(v);
+    $(`view-${name}-value`).textContent = el.type === 'range' ? Number(v).toFixed(2) : '';
+  }
+  const classes = state.evalReport?.classes;
+  if (classes) {
+    for (const o of $('view-positive_class')?.options ?? []) o.textContent = classLabel(classes, Number(o.value));
+  }
+}
+
+/** While the slider moves: the views for its value at once (the link follows on release). */
+function onViewInput(ev) {
+  $(`${ev.target.id}-value`).textContent = Number(ev.target.value).toFixed(2);
+  if (state.evalReport && state.phase === 'done') worker.postMessage({ type: 'eval-report', run: state.run, link: linkFromControls() });
 }
 
 function renderPresets() {
@@ -204,7 +294,8 @@ function fmtTime(s) {
 function renderPhase() {
   const p = state.phase;
   $('train').disabled = p === 'loading' || p === 'training';
-  $('pause').disabled = !(p === 'training' || p === 'paused') || isCompare();
+  // An evaluation is cancelled with Reset, not paused.
+  $('pause').disabled = !(p === 'training' || p === 'paused') || isCompare() || evalMode();
   $('pause').textContent = tr(p === 'paused' ? 'resume' : 'pause');
   $('reset').disabled = p === 'idle';
   const labels = { idle: 'idle', loading: 'loading_data', training: 'training', paused: 'paused', done: 'done' };
@@ -216,11 +307,20 @@ function isCompare() {
   return COMPARE_LABS.has(state.lab?.id);
 }
 
+/** The metrics lab evaluating a real model (model=cnn|knn) rather than typed lists. */
+function evalMode() {
+  return state.lab?.id === 'metrics' && state.config?.values.model !== 'lists';
+}
+
 /** Shows the result cards that belong to the current lab. */
 function showCards() {
   const compare = isCompare();
   const report = REPORT_LABS.has(state.lab?.id);
-  document.body.classList.toggle('report-lab', report);
+  const evaluating = evalMode();
+  const lists = report && !evaluating;
+  document.body.classList.toggle('report-lab', lists);
+  $('card-eval').hidden = !evaluating;
+  for (const id of ['card-ovr', 'card-multiclass']) $(id).hidden = !evaluating || !state.evalReport;
   $('card-compare').hidden = !compare;
   $('card-preview').hidden = state.lab?.id !== 'augmentation';
   if (compare) {
@@ -228,7 +328,9 @@ function showCards() {
     $('compare-help').textContent = tr(`compare_help_${state.lab.id}`);
   }
   const knn = KNN_LABS.has(state.lab?.id);
-  $('card-metrics').hidden = !report;
+  $('card-metrics').hidden = !lists;
+  $('train').dataset.i18n = evaluating ? 'evaluate' : 'train';
+  $('train').textContent = tr($('train').dataset.i18n);
   $('card-knn').hidden = !knn;
   for (const id of ['card-curves', 'card-draw', 'card-gallery']) $(id).hidden = compare || report || knn;
   if (report) { $('card-grads').hidden = true; $('card-filters').hidden = true; }
@@ -246,16 +348,25 @@ const METRIC_ROWS = [
   ['average_precision_score', 'average_precision'],
 ];
 
-/** A confusion matrix as a table: correct counts in blue, mistakes in orange. */
-function renderConfusion(cm, labels, counts) {
+/**
+ * A confusion matrix as a table (a heat map): correct counts in blue, mistakes in orange.
+ * `titles` (optional) names each label in a tooltip, e.g. Fashion-MNIST's classes.
+ */
+function renderConfusion(cm, labels, counts, titles = null) {
   cm.textContent = '';
   const max = Math.max(1, ...counts.flat());
+  const th = (row, text, i) => {
+    const c = document.createElement('th');
+    c.textContent = String(text);
+    if (titles && i !== undefined) c.title = titles[i];
+    row.append(c);
+  };
   const head = cm.insertRow();
-  head.insertCell().outerHTML = `<th>${tr('true_pred')}</th>`;
-  for (const l of labels) head.insertCell().outerHTML = `<th>${l}</th>`;
+  th(head, tr('true_pred'));
+  labels.forEach((l, i) => th(head, l, i));
   counts.forEach((rowCounts, i) => {
     const row = cm.insertRow();
-    row.insertCell().outerHTML = `<th>${labels[i]}</th>`;
+    th(row, labels[i], i);
     rowCounts.forEach((c, j) => {
       const cell = row.insertCell();
       cell.textContent = String(c);
@@ -321,6 +432,221 @@ function renderReport(r) {
   ] : [], 1);
 }
 
+// ---------- the metrics lab evaluating a model ----------
+/** "3" for MNIST's digit classes, "3 · Dress" where the name says more than the index. */
+const classLabel = (names, i) => (names?.[i] && names[i] !== String(i) ? `${i} · ${names[i]}` : String(i));
+const fmt4 = (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(4));
+const pct = (v) => `${(v * 100).toFixed(2)}%`;
+function fmtSeconds(s) {
+  if (s < 1e-3) return `${(s * 1e6).toFixed(0)} µs`;
+  if (s < 1) return `${(s * 1e3).toFixed(s < 0.01 ? 2 : 1)} ms`;
+  return s < 60 ? `${s.toFixed(1)} s` : fmtTime(s);
+}
+function fmtBytes(b) {
+  if (b >= 1e6) return `${(b / 1e6).toFixed(1)} MB`;
+  return `${(b / 1e3).toFixed(1)} kB`;
+}
+
+/** The evaluation card's line before results: what Train will do, or that settings changed. */
+function renderEvalStatus(key = null) {
+  const v = state.config.values;
+  const busy = state.phase === 'loading' || state.phase === 'training';
+  const k = key ?? (busy ? 'eval_running' : state.evalDropped ? 'eval_changed' : `eval_idle_${v.model}`);
+  $('eval-status').textContent = tr(k, { n: Number(v.train_size).toLocaleString(), e: v.epochs });
+}
+
+/**
+ * A metrics link was parsed. If it no longer describes the evaluation being run or shown
+ * (the worker asks the core, `same_model`), that evaluation is dropped; if only the class
+ * or threshold moved, the kept evaluation redraws its views.
+ */
+function onMetricsParsed(m) {
+  const shown = state.phase === 'loading' || state.phase === 'training' || state.phase === 'done';
+  // An answer computed for an older run (the reader has cancelled or restarted since) says
+  // nothing about the current one.
+  const same = m.eval_run === state.run ? m.same_model : null;
+  if (same === false && shown) {
+    state.run++;
+    worker.postMessage({ type: 'reset' });
+    state.evalDropped = true; // said in the status line until the next run
+    resetView();
+    setPhase('idle');
+    return;
+  }
+  if (!evalMode()) return;
+  if (same && state.phase === 'done' && state.evalReport) worker.postMessage({ type: 'eval-report', run: state.run, link: `#${m.canonical}` });
+  else if (!state.evalReport) renderEvalStatus();
+}
+
+/** A term and its value (full precision in data-value) in a <dl>. */
+function fact(dl, key, label, value, shown, note = '') {
+  const dt = document.createElement('dt');
+  dt.textContent = label;
+  const dd = document.createElement('dd');
+  dd.dataset.key = key;
+  if (value !== null && value !== undefined) dd.dataset.value = String(value);
+  dd.textContent = shown;
+  if (note) {
+    const small = document.createElement('small');
+    small.textContent = note;
+    dd.append(small);
+  }
+  dl.append(dt, dd);
+}
+
+/** Quality and cost of the evaluated model, one-vs-rest view, multiclass view. */
+function renderEval(r) {
+  state.evalReport = r;
+  const t = state.evalTiming;
+  const knn = r.model === 'knn';
+  const dl = $('eval-cost');
+  dl.textContent = '';
+  const gap = (r.train_accuracy - r.accuracy) * 100;
+  fact(dl, 'accuracy', tr('test_accuracy'), r.accuracy, pct(r.accuracy), tr('eval_test_images', { n: r.n_test.toLocaleString() }));
+  fact(dl, 'train_accuracy', tr('train_accuracy'), r.train_accuracy, pct(r.train_accuracy),
+    tr(`eval_${r.train_eval}`, { n: r.train_eval_images.toLocaleString() }));
+  fact(dl, 'gap', tr('eval_gap'), null, tr('eval_gap_value', { g: gap.toFixed(2) }));
+  if (t) {
+    fact(dl, 'train_seconds', tr('eval_train_time'), t.train_seconds, fmtSeconds(t.train_seconds), tr(knn ? 'eval_train_time_knn' : 'eval_train_time_cnn', { n: r.n_train.toLocaleString() }));
+    const per = t.predict_seconds / r.n_test;
+    fact(dl, 'predict_seconds_per_image', tr('eval_predict_time'), per, fmtSeconds(per), tr('eval_predict_time_note', { n: r.n_test.toLocaleString(), s: fmtSeconds(t.predict_seconds) }));
+  }
+  fact(dl, 'param_count', tr('parameters'), r.param_count, r.param_count.toLocaleString(), knn ? tr('eval_params_knn') : '');
+  fact(dl, 'model_bytes', tr('eval_size'), r.model_bytes, fmtBytes(r.model_bytes),
+    tr(knn ? 'eval_size_knn' : 'eval_size_cnn', { n: r.n_train.toLocaleString(), p: r.param_count.toLocaleString() }));
+  dl.hidden = false;
+  $('eval-status').textContent = tr(`eval_done_${r.model}`);
+  const note = $('eval-note');
+  note.textContent = knn ? tr('eval_note_knn', { n: r.n_train.toLocaleString() }) : tr('eval_note_cnn');
+  if (r.cnn_link) {
+    const a = document.createElement('a');
+    a.href = r.cnn_link;
+    a.textContent = tr('eval_cnn_link');
+    note.append(' ', a);
+  }
+  note.hidden = false;
+  $('test-accuracy').textContent = pct(r.accuracy);
+  $('test-accuracy').dataset.value = String(r.accuracy);
+  $('param-count').textContent = r.param_count.toLocaleString();
+  $('weights-sha256').textContent = r.weights_sha256 ?? '—';
+  $('weights-sha256').title = r.weights_sha256 ?? '';
+  renderOvr(r);
+  renderMulticlass(r);
+  renderViewControls(); // class names in the class list
+  showCards();
+}
+
+function renderOvr(r) {
+  const o = r.one_vs_rest;
+  const at = o.at_threshold;
+  const tShown = Number(at.threshold).toFixed(2);
+  $('ovr-roc-caption').textContent = tr('ovr_roc_caption', { auc: fmt4(o.roc_auc) });
+  $('ovr-pr-caption').textContent = tr('ovr_pr_caption', { ap: fmt4(o.average_precision) });
+  $('ovr-roc-caption').dataset.value = String(o.roc_auc);
+  $('ovr-pr-caption').dataset.value = String(o.average_precision);
+  const point = (p) => (p ? [{ label: tr('threshold_point', { t: tShown }), color: '#dc2626', points: [p], markers: true, radius: 6 }] : []);
+  const roc = o.roc_curve;
+  const rocPts = roc ? roc.fpr.map((x, i) => [x, roc.tpr[i]]) : [];
+  ovrRocChart.setSeries([
+    { label: tr('roc_series', { c: o.positive_class }), color: '#2563eb', points: rocPts, markers: rocPts.length <= 30 },
+    { label: tr('chance'), color: '#94a3b8', points: [[0, 0], [1, 1]], noLegend: true },
+    ...point(at.roc_point),
+  ], 1);
+  // As scikit-learn's PrecisionRecallDisplay draws it: steps (drawstyle="steps-post").
+  const pr = o.pr_curve;
+  const steps = [];
+  if (pr) pr.recall.forEach((x, i) => { if (i > 0) steps.push([x, pr.precision[i - 1]]); steps.push([x, pr.precision[i]]); });
+  const prevalence = o.positives / (o.positives + o.negatives);
+  ovrPrChart.setSeries([
+    { label: tr('pr_series', { c: o.positive_class }), color: '#2563eb', points: steps, markers: false },
+    { label: tr('chance'), color: '#94a3b8', points: [[0, prevalence], [1, prevalence]], noLegend: true },
+    ...point(at.pr_point),
+  ], 1);
+
+  $('ovr-at-title').textContent = tr('ovr_at', { t: tShown, c: classLabel(r.classes, o.positive_class) });
+  const table = $('ovr-metrics');
+  table.textContent = '';
+  for (const [fn, key, help] of [
+    ['accuracy_score', 'accuracy', 'm_accuracy'],
+    ['precision_score', 'precision', 'm_precision'],
+    ['recall_score', 'recall', 'm_recall_tpr'],
+    ['f1_score', 'f1', 'm_f1'],
+    ['fpr', 'fpr', 'm_fpr'],
+  ]) {
+    const row = table.insertRow();
+    row.dataset.metric = key;
+    row.insertCell().innerHTML = `<code>${fn}</code><br><small></small>`;
+    row.cells[0].querySelector('small').textContent = tr(help);
+    const cell = row.insertCell();
+    const v = at[key];
+    cell.textContent = fmt4(v);
+    cell.dataset.value = v === null ? 'null' : String(v);
+  }
+  const cm = $('ovr-confusion');
+  renderConfusion(cm, [tr('ovr_rest'), classLabel(r.classes, o.positive_class)], [[at.tn, at.fp], [at.fn, at.tp]]);
+  for (const k of ['tp', 'fp', 'fn', 'tn']) cm.dataset[k] = String(at[k]);
+  const slider = $('view-threshold');
+  slider?.setAttribute('aria-valuetext', tr('threshold_valuetext', { t: tShown, tp: at.tp, fp: at.fp }));
+  const warn = $('ovr-warnings');
+  warn.textContent = '';
+  for (const w of [...o.warnings, ...o.skipped]) {
+    const li = document.createElement('li');
+    li.textContent = w.message;
+    warn.append(li);
+  }
+  const v = state.config.values;
+  const k = v.n_neighbors;
+  const fractions = Array.from({ length: k + 1 }, (_, i) => (i === 0 ? '0' : i === k ? '1' : `${i}/${k}`)).join(', ');
+  const noteKey = r.model === 'cnn' ? 'ovr_scores_cnn' : v.weights === 'uniform' ? 'ovr_scores_knn' : 'ovr_scores_knn_distance';
+  $('ovr-scores-note').textContent = tr(noteKey, { n: o.distinct_scores, k, values: fractions, p: o.roc_curve ? o.roc_curve.fpr.length : 0 });
+}
+
+function renderMulticlass(r) {
+  const m = r.multiclass;
+  renderConfusion($('mc-confusion'), m.labels, m.confusion_matrix, r.classes);
+  const table = $('mc-table');
+  table.textContent = '';
+  const head = table.insertRow();
+  for (const h of ['', 'precision', 'recall', 'f1-score', 'support']) {
+    const c = document.createElement('th');
+    c.textContent = h;
+    head.append(c);
+  }
+  const line = (label, p, rc, f, n, key) => {
+    const row = table.insertRow();
+    row.dataset.row = key;
+    const c0 = row.insertCell();
+    c0.textContent = label;
+    for (const [v, name] of [[p, 'precision'], [rc, 'recall'], [f, 'f1']]) {
+      const c = row.insertCell();
+      c.textContent = v === null ? '—' : v.toFixed(3);
+      c.dataset.value = v === null ? 'null' : String(v);
+      c.dataset.metric = name;
+    }
+    row.insertCell().textContent = String(n);
+  };
+  const total = m.support.reduce((a, b) => a + b, 0);
+  m.labels.forEach((l, i) => line(classLabel(r.classes, i), m.precision[i], m.recall[i], m.f1[i], m.support[i], String(l)));
+  line(tr('macro_avg'), m.macro_avg.precision, m.macro_avg.recall, m.macro_avg.f1, total, 'macro');
+  line(tr('weighted_avg'), m.weighted_avg.precision, m.weighted_avg.recall, m.weighted_avg.f1, total, 'weighted');
+  const warn = $('mc-warnings');
+  warn.textContent = '';
+  for (const w of m.warnings) {
+    const li = document.createElement('li');
+    li.textContent = w.message;
+    warn.append(li);
+  }
+}
+
+/** Forgets the evaluated model's results (a new run, a reset, or other settings). */
+function clearEval() {
+  state.evalReport = null;
+  state.evalTiming = null;
+  $('eval-cost').hidden = true;
+  $('eval-note').hidden = true;
+  for (const id of ['card-ovr', 'card-multiclass']) $(id).hidden = true;
+}
+
 const pool = new ComparePool({
   root: $('compare'),
   tr: (k, v) => tr(k, v),
@@ -340,6 +666,7 @@ function setPhase(p) {
 }
 
 $('train').addEventListener('click', () => {
+  state.evalDropped = false;
   resetView();
   setPhase('loading');
   if (isCompare()) pool.start(state.lab.id, state.canonical);
@@ -351,6 +678,7 @@ $('pause').addEventListener('click', () => {
 });
 $('reset').addEventListener('click', () => {
   state.run++;
+  state.evalDropped = false;
   worker.postMessage({ type: 'reset' });
   pool.stop();
   resetView();
@@ -391,6 +719,8 @@ function resetView() {
   $('weights-sha256').textContent = '–';
   $('weights-sha256').title = '';
   $('gallery').textContent = '';
+  clearEval();
+  if (evalMode()) renderEvalStatus();
   const f = $('filters');
   f.getContext('2d').clearRect(0, 0, f.width, f.height);
   renderProbs(null);
@@ -469,6 +799,7 @@ worker.onmessage = (ev) => {
       }
       state.lab = state.schema.find((l) => l.id === m.lab);
       state.config = m.config;
+      state.inactive = m.inactive || [];
       state.canonical = m.canonical;
       const fromControls = m.from === 'controls';
       if (m.errors.length) { state.errors = m.errors; showErrors(m.errors); }
@@ -481,7 +812,8 @@ worker.onmessage = (ev) => {
       $('lab-title').textContent = tr(`${m.lab}.title`);
       $('lab-intro').textContent = tr(`${m.lab}.intro`);
       showCards();
-      if (REPORT_LABS.has(m.lab)) worker.postMessage({ type: 'report', link: `#${m.canonical}` });
+      if (REPORT_LABS.has(m.lab) && !evalMode()) worker.postMessage({ type: 'report', link: `#${m.canonical}` });
+      if (m.lab === 'metrics') onMetricsParsed(m);
       if (m.lab === 'augmentation') requestPreview();
       history.replaceState(null, '', `#${m.canonical}`);
       document.title = `mlpad · ${tr(`lab.${m.lab}`)}`;
@@ -495,6 +827,7 @@ worker.onmessage = (ev) => {
     }
     case 'started':
       state.classes = m.classes;
+      if (evalMode()) $('eval-status').textContent = tr('eval_running');
       state.layerNames = m.layers;
       $('param-count').textContent = m.param_count ? m.param_count.toLocaleString() : '—';
       setPhase('training');
@@ -530,6 +863,21 @@ worker.onmessage = (ev) => {
     }
     case 'preview':
       if (m.link === `#${state.canonical}`) drawPixels($('preview'), m.width, m.height, m.rgba, 2);
+      break;
+    case 'eval-progress':
+      $('progress').value = m.fraction;
+      $('progress-pct').textContent = `${Math.floor(m.fraction * 100)}%`;
+      $('progress-text').textContent = m.total ? tr(`eval_phase_${m.phase}`, { d: m.done.toLocaleString(), n: m.total.toLocaleString() }) : tr('eval_phase_fit');
+      break;
+    case 'eval-done':
+      state.evalTiming = m.timing;
+      $('progress').value = 1;
+      $('progress-pct').textContent = '100%';
+      setPhase('done');
+      if (m.report) renderEval(m.report);
+      break;
+    case 'eval-report':
+      if (m.report) renderEval(m.report);
       break;
     case 'knn-progress':
       $('progress').value = m.total_rows ? m.done_rows / m.total_rows : 0;

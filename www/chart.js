@@ -13,7 +13,7 @@ export class LineChart {
     new ResizeObserver(() => this.requestDraw()).observe(canvas);
   }
 
-  /** Series: {label, color, points: [[x, y]...], raw?: [[x, y]...], markers?: bool}. */
+  /** Series: {label, color, points: [[x, y]...], raw?: [[x, y]...], markers?: bool, radius?: px}. */
   setSeries(series, xMax, alarm = null) {
     this.series = series;
     this.alarm = alarm; // {x, label}: a red marker where the run broke (NaN/Inf)
@@ -42,7 +42,7 @@ export class LineChart {
     const css = getComputedStyle(document.documentElement);
     const ink = css.getPropertyValue('--muted').trim() || '#64748b';
     const grid = css.getPropertyValue('--grid').trim() || '#e2e8f0';
-    const pad = { l: 52, r: 10, t: 22, b: 22 };
+    const pad = { l: 52, r: 14, t: 22, b: 22 }; // r: room for half of the last x label
     const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
 
     // On a log scale values are plotted as log10(y); zeros and non-finite values are skipped.
@@ -115,7 +115,8 @@ export class LineChart {
       g.stroke();
       if (s.markers) {
         g.fillStyle = s.color;
-        for (const [x, y] of s.points) if (Number.isFinite(tf(y))) { g.beginPath(); g.arc(X(x), Y(y), 3.5, 0, 2 * Math.PI); g.fill(); }
+        const r = s.radius ?? 3.5; // a larger dot marks a single point of interest
+        for (const [x, y] of s.points) if (Number.isFinite(tf(y))) { g.beginPath(); g.arc(X(x), Y(y), r, 0, 2 * Math.PI); g.fill(); }
       }
     }
     if (this.alarm) {

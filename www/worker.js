@@ -5,6 +5,8 @@ import init, * as mlpad from '../pkg/mlpad.js';
 const ready = init({ module_or_path: new URL('../pkg/mlpad_bg.wasm', import.meta.url) });
 const datasets = new Map(); // name -> Dataset, kept across resets
 let lab = null;
+let evaluation = null; // the metrics lab's ModelEval, kept after it finishes for its views
+let evalLink = null; // the link of that evaluation (set as soon as it is asked for)
 let labData = null; // the Dataset the current lab trains on (for gallery pictures)
 let running = false;
 let runId = 0; // the page's id of the current run, echoed on every run message
@@ -119,6 +121,33 @@ function knnLoop(id, knn, data) {
   tick();
 }
 
+// The metrics lab evaluating a model: train / predict in chunks of ~100 ms (a budget per
+// phase, since a CNN batch and a KNN test image cost very differently), time each phase,
+// then post the report. The handle stays alive so class and threshold changes only redraw.
+function evalLoop(id, handle, link, buildSeconds) {
+  const budget = { train: 1, predict_test: 8, predict_train: 8 };
+  const seconds = { train: buildSeconds, predict_test: 0, predict_train: 0 };
+  const tick = () => {
+    if (id !== runId || handle !== evaluation) return; // cancelled (reset frees the handle)
+    try {
+      const phase = handle.phase();
+      const t0 = performance.now();
+      const p = handle.step(budget[phase]);
+      const dt = performance.now() - t0;
+      seconds[phase] += dt / 1000;
+      if (p.done > 0 && !p.finished) budget[phase] = Math.max(1, Math.round(budget[phase] * Math.min(4, Math.max(0.25, 100 / Math.max(dt, 1)))));
+      post({ type: 'eval-progress', run: id, ...p });
+      if (p.diverged) { fail(p.diverged); return; }
+      if (!p.finished) { setTimeout(tick, 0); return; }
+      const timing = { train_seconds: seconds.train, predict_seconds: seconds.predict_test };
+      post({ type: 'eval-done', run: id, link, timing, report: handle.report(link) });
+    } catch (e) {
+      fail(e);
+    }
+  };
+  tick();
+}
+
 self.onmessage = async (ev) => {
   const msg = ev.data;
   try {
@@ -129,17 +158,31 @@ self.onmessage = async (ev) => {
         break;
       case 'parse': {
         const p = mlpad.parse_link(msg.hash || '');
-        post({ type: 'parsed', from: msg.from, ...p });
+        // Whether the evaluation being run or shown (if any) is the one the link describes.
+        const sameModel = evalLink ? mlpad.same_model(evalLink, `#${p.canonical}`) : null;
+        post({ type: 'parsed', from: msg.from, ...p, same_model: sameModel, eval_run: evalLink ? runId : null });
         break;
       }
       case 'start': {
         const id = (runId = msg.run);
         running = false;
         const parsed = mlpad.parse_link(msg.link);
+        evalLink = parsed.lab === 'metrics' ? '#' + parsed.canonical : null;
         const data = await loadDataset(parsed.config.values.dataset ?? 'mnist'); // KNN always uses MNIST
         if (id !== runId) return; // reset while downloading
         lab?.free();
         lab = null;
+        evaluation?.free();
+        evaluation = null;
+        if (parsed.lab === 'metrics') {
+          const link = '#' + parsed.canonical;
+          const t0 = performance.now();
+          evaluation = new mlpad.ModelEval(link, data); // builds the CNN / stores the KNN's images
+          const buildSeconds = (performance.now() - t0) / 1000;
+          post({ type: 'started', run: id, param_count: 0, layers: [], classes: mlpad.asset_manifest().datasets[data.name()].classes });
+          evalLoop(id, evaluation, link, buildSeconds);
+          break;
+        }
         if (parsed.lab === 'knn') {
           knnLoop(id, new mlpad.KnnLab('#' + parsed.canonical, data), data);
           break;
@@ -168,6 +211,13 @@ self.onmessage = async (ev) => {
         running = false;
         lab?.free();
         lab = null;
+        evaluation?.free();
+        evaluation = null;
+        evalLink = null;
+        break;
+      case 'eval-report':
+        // A finished evaluation seen with another class / threshold: no training, just views.
+        if (evaluation && msg.run === runId && evaluation.phase() === 'done') post({ type: 'eval-report', run: msg.run, link: msg.link, report: evaluation.report(msg.link) });
         break;
       case 'preview': {
         const parsed = mlpad.parse_link(msg.link);

@@ -22,7 +22,8 @@ const USAGE: &str = "usage:
                                       simd_peak); one JSON line each with median/min/max
 
 The link uses the page's keys, e.g. '#lab=cnn&seed=42&epochs=1&batch_size=32&learning_rate=0.001&train_size=12000',
-'#lab=metrics&y_true=0,1,1,0,1&y_pred=0,1,0,1,1' or '#lab=knn&n_samples=10000&n_neighbors=3'.
+'#lab=metrics&y_true=0,1,1,0,1&y_pred=0,1,0,1,1', '#lab=metrics&model=knn&positive_class=3&threshold=0.5'
+or '#lab=knn&n_samples=10000&n_neighbors=3'.
 DIR defaults to the bundled www/data of this checkout.";
 
 fn main() -> ExitCode {
@@ -74,6 +75,9 @@ fn run(args: &[String]) -> Result<(), String> {
         .ok_or(format!("run needs a link\n{USAGE}"))?;
     let parsed = link::parse_strict(link_text)?;
     match parsed.lab {
+        "metrics" if parsed.config.choice("model") != "lists" => {
+            return run_model_eval(&parsed, args)
+        }
         "metrics" => return run_metrics(&parsed),
         "knn" => return run_knn(&parsed, args),
         _ => {}
@@ -128,6 +132,66 @@ fn run_metrics(parsed: &link::Parsed) -> Result<(), String> {
     if let (Some(out), serde_json::Value::Object(fields)) = (line.as_object_mut(), report) {
         out.extend(fields);
     }
+    println!("{line}");
+    Ok(())
+}
+
+/// The metrics lab evaluating a model (`model=cnn|knn`): progress lines while it trains
+/// and predicts, then one summary line with the numbers the page shows (the curves as
+/// their point counts) and the measured times: training (building/fitting plus every
+/// batch) and prediction per test image.
+fn run_model_eval(parsed: &link::Parsed, args: &[String]) -> Result<(), String> {
+    use mlpad::labs::evaluate::{ModelEval, Phase};
+    let data = load(parsed.config.choice("dataset"), args)?;
+    let t = Instant::now();
+    let mut eval = ModelEval::new(&parsed.config, data)?;
+    let (mut train_seconds, mut predict_seconds) = (t.elapsed().as_secs_f64(), 0.0);
+    loop {
+        let units = if eval.phase() == Phase::Train {
+            50
+        } else {
+            500
+        };
+        let t = Instant::now();
+        let p = eval.step(units);
+        let dt = t.elapsed().as_secs_f64();
+        match p.phase {
+            Phase::Train => train_seconds += dt,
+            Phase::PredictTest => predict_seconds += dt,
+            _ => {}
+        }
+        println!(
+            "{}",
+            json!({"type": "progress", "phase": p.phase, "done": p.done, "total": p.total,
+                   "fraction": p.fraction})
+        );
+        if let Some(msg) = p.diverged {
+            return Err(msg);
+        }
+        if p.finished {
+            break;
+        }
+    }
+    let report = eval
+        .report(&parsed.config)?
+        .ok_or("the evaluation does not match its own link")?;
+    let mut fields = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+    let ovr = &mut fields["one_vs_rest"];
+    let points = |c: &serde_json::Value, key: &str| c[key].as_array().map_or(0, Vec::len);
+    let (roc, pr) = (ovr["roc_curve"].take(), ovr["pr_curve"].take());
+    ovr["roc_points"] = json!(points(&roc, "fpr"));
+    ovr["pr_points"] = json!(points(&pr, "precision"));
+    if let Some(o) = ovr.as_object_mut() {
+        o.remove("roc_curve");
+        o.remove("pr_curve");
+    }
+    let mut line =
+        json!({"type": "summary", "lab": parsed.lab, "link": format!("#{}", parsed.canonical)});
+    if let (Some(out), serde_json::Value::Object(fields)) = (line.as_object_mut(), fields) {
+        out.extend(fields);
+    }
+    line["train_seconds"] = json!(train_seconds);
+    line["predict_seconds_per_image"] = json!(predict_seconds / report.n_test.max(1) as f64);
     println!("{line}");
     Ok(())
 }
@@ -197,6 +261,7 @@ fn bench(args: &[String]) -> Result<(), String> {
             "{}",
             json!({"workload": name, "runtime": "mlpad native", "median": rates[rates.len() / 2],
                    "min": rates[0], "max": rates[rates.len() - 1], "unit": w.unit(),
+                   "flops_per_unit": w.flops_per_unit(),
                    "samples": rates.len(), "steps_per_sample": steps})
         );
     }

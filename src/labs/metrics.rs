@@ -1,14 +1,18 @@
 //! The metrics lab: type labels (and optionally scores) into the link, get scikit-learn's
 //! numbers for them, with its warnings as plain words.
 //!
-//! Everything is computed by [`crate::metrics`] (scikit-learn-exact). Not a training lab:
-//! [`evaluate`] answers at once.
+//! Everything is computed by [`crate::metrics`] (scikit-learn-exact). With `model=lists`
+//! it is not a training lab: [`evaluate`] answers at once. With `model=cnn` or `knn` the
+//! lab trains and scores a real model instead ([`super::evaluate`]); this file holds the
+//! table for both, which keys each model uses ([`inactive_params`]) and which keys only
+//! change the views ([`VIEW_KEYS`], [`same_model`]).
 //!
 //! JSON of the report: non-finite numbers cannot be JSON numbers, so NaN (an undefined
 //! metric, e.g. ROC AUC with one class) is `null`, and in `roc_curve.thresholds` the first
 //! threshold, `+inf` in scikit-learn, is the string `"inf"` (`"-inf"` likewise; NaN `null`).
 
 use super::schema::{Config, Help, Kind, LabSpec, Param};
+use super::{cnn, knn, trainer};
 use crate::metrics::{
     self, Average, Label, MetricError, MetricResult, PrfOptions, WarningKind, ZeroDivision,
 };
@@ -23,6 +27,20 @@ pub const SPEC: LabSpec = LabSpec {
     },
     presets: &[],
     params: &[
+        Param {
+            name: "model",
+            kind: Kind::Choice {
+                choices: &["lists", "cnn", "knn"],
+                default: "lists",
+            },
+            help: Help {
+                en: "What to evaluate: lists = the labels and scores typed below; cnn = train \
+                     the CNN lab's network here and score its test predictions; knn = \
+                     k-nearest neighbours on the same images.",
+                zh: "评估什么：lists 为下面输入的标签和得分；cnn 为在这里训练卷积网络实验的网络\
+                     并评估它对测试集的预测；knn 为在同样的图片上用 k 近邻分类。",
+            },
+        },
         Param {
             name: "y_true",
             kind: Kind::IntList {
@@ -85,6 +103,14 @@ pub const SPEC: LabSpec = LabSpec {
                      macro 为各类的简单平均；weighted 按各类真实样本数加权平均。",
             },
         },
+        trainer::DATASET,
+        cnn::SPEC.param("train_size"),
+        trainer::EPOCHS,
+        trainer::BATCH_SIZE,
+        trainer::ADAM_LEARNING_RATE,
+        trainer::SEED,
+        knn::SPEC.param("n_neighbors"),
+        knn::SPEC.param("weights"),
         Param {
             name: "zero_division",
             kind: Kind::Choice {
@@ -96,6 +122,34 @@ pub const SPEC: LabSpec = LabSpec {
                      0, 1, nan silently.",
                 zh: "精确率、召回率或 F1 为 0/0 时的取值：warn 为 0 并给出警告，\
                      或静默取 0、1、nan。",
+            },
+        },
+        Param {
+            name: "positive_class",
+            kind: Kind::Int {
+                min: 0,
+                max: 9,
+                default: 1,
+            },
+            help: Help {
+                en: "One-vs-rest view of a model: this class is positive, every other class \
+                     negative; its probability is the score.",
+                zh: "模型的一对其余视图：该类别为正类，其余类别都为负类；该类别的概率即为得分。",
+            },
+        },
+        Param {
+            name: "threshold",
+            kind: Kind::Float {
+                min: 0.0,
+                max: 1.0,
+                default: 0.5,
+                log: false,
+            },
+            help: Help {
+                en: "Predict positive when the score is at least this (as roc_curve and \
+                     precision_recall_curve count their points).",
+                zh: "得分不低于该值时预测为正类（与 roc_curve 和 precision_recall_curve \
+                     计算各点的方式相同）。",
             },
         },
     ],
@@ -199,13 +253,15 @@ fn floats_with_inf<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
 
 /// Collects warnings and skipped metrics while the report is assembled.
 #[derive(Default)]
-struct Notes {
-    warnings: Vec<WarningReport>,
-    skipped: Vec<SkippedReport>,
+pub(super) struct Notes {
+    pub(super) warnings: Vec<WarningReport>,
+    pub(super) skipped: Vec<SkippedReport>,
 }
 
 impl Notes {
-    fn take<T>(
+    /// The value of a metric's result, recording its warnings, or `None` (recorded as
+    /// skipped) when scikit-learn would raise.
+    pub(super) fn take<T>(
         &mut self,
         metric: &'static str,
         r: Result<MetricResult<T>, MetricError>,
@@ -232,13 +288,85 @@ impl Notes {
 }
 
 /// NaN → `None` (serialised as `null` either way; this keeps the type honest).
-fn finite_or_none(v: f64) -> Option<f64> {
+pub(super) fn finite_or_none(v: f64) -> Option<f64> {
     (!v.is_nan()).then_some(v)
+}
+
+/// Keys that only change the views of an evaluated model, not the model itself: moving
+/// them recomputes the report from the kept probabilities instead of training again.
+pub const VIEW_KEYS: [&str; 3] = ["zero_division", "positive_class", "threshold"];
+
+/// Keys used only by the typed-in lists (`model=lists`).
+const LIST_KEYS: [&str; 5] = ["y_true", "y_pred", "y_score", "pos_label", "average"];
+/// Keys used only when a model is evaluated.
+const MODEL_KEYS: [&str; 11] = [
+    "dataset",
+    "train_size",
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "seed",
+    "n_neighbors",
+    "weights",
+    "positive_class",
+    "threshold",
+    "zero_division",
+];
+/// Keys only the CNN uses.
+const CNN_KEYS: [&str; 4] = ["epochs", "batch_size", "learning_rate", "seed"];
+/// Keys only the KNN uses.
+const KNN_KEYS: [&str; 2] = ["n_neighbors", "weights"];
+
+/// The keys that have no effect with this config's `model` (the page hides their controls
+/// but keeps their values in the link).
+pub fn inactive_params(config: &Config) -> Vec<&'static str> {
+    let model = config.choice("model");
+    let unused = |name: &str| match model {
+        "lists" => MODEL_KEYS.contains(&name) && name != "zero_division",
+        "cnn" => LIST_KEYS.contains(&name) || KNN_KEYS.contains(&name),
+        _ => LIST_KEYS.contains(&name) || CNN_KEYS.contains(&name),
+    };
+    SPEC.params
+        .iter()
+        .map(|p| p.name)
+        .filter(|n| unused(n))
+        .collect()
+}
+
+/// True when two metrics configs describe the same model evaluation: every key that
+/// matters for `a`'s model is equal (view keys and unused keys may differ).
+pub fn same_model(a: &Config, b: &Config) -> bool {
+    let inactive = inactive_params(a);
+    a.lab.id == b.lab.id
+        && a.lab
+            .params
+            .iter()
+            .map(|p| p.name)
+            .filter(|n| !VIEW_KEYS.contains(n) && !inactive.contains(n))
+            .all(|n| a.values.get(n) == b.values.get(n))
+}
+
+/// The link's `zero_division` as the metrics functions take it.
+pub(super) fn zero_division(config: &Config) -> Result<ZeroDivision, String> {
+    match config.choice("zero_division") {
+        "warn" => Ok(ZeroDivision::Warn),
+        "0" => Ok(ZeroDivision::Zero),
+        "1" => Ok(ZeroDivision::One),
+        "nan" => Ok(ZeroDivision::NaN),
+        other => Err(format!("zero_division={other} is not supported")),
+    }
 }
 
 /// Computes the report for a checked `metrics` config. Inputs that no metric accepts
 /// (empty `y_true`, lists of different lengths) are an error naming the keys.
 pub fn evaluate(config: &Config) -> Result<MetricsReport, String> {
+    if config.choice("model") != "lists" {
+        return Err(format!(
+            "model={} needs the data and a training run: press Train in the page, or run \
+             the link with `mlpad run`",
+            config.choice("model")
+        ));
+    }
     let y_true = config.int_list("y_true");
     let y_pred = config.int_list("y_pred");
     let y_score = config.float_list("y_score");
@@ -268,14 +396,7 @@ pub fn evaluate(config: &Config) -> Result<MetricsReport, String> {
         "weighted" => Average::Weighted,
         other => return Err(format!("average={other} is not supported")),
     };
-    let zero_division = match config.choice("zero_division") {
-        "warn" => ZeroDivision::Warn,
-        "0" => ZeroDivision::Zero,
-        "1" => ZeroDivision::One,
-        "nan" => ZeroDivision::NaN,
-        other => return Err(format!("zero_division={other} is not supported")),
-    };
-    let opts = PrfOptions::new(average).zero_division(zero_division);
+    let opts = PrfOptions::new(average).zero_division(zero_division(config)?);
     let err = |e: MetricError| e.0;
 
     let mut notes = Notes::default();

@@ -2,6 +2,7 @@
 
 pub mod augmentation;
 pub mod cnn;
+pub mod evaluate;
 pub mod gradients;
 pub mod knn;
 pub mod metrics;
@@ -27,6 +28,15 @@ pub fn run_report(config: &schema::Config) -> Result<serde_json::Value, String> 
     match config.lab.id {
         "metrics" => serde_json::to_value(metrics::evaluate(config)?).map_err(|e| e.to_string()),
         other => Err(format!("lab {other} has no immediate report")),
+    }
+}
+
+/// The parameters that have no effect with the rest of this config (the page hides their
+/// controls; their values stay in the link). Only the metrics lab has such today.
+pub fn inactive_params(config: &schema::Config) -> Vec<&'static str> {
+    match config.lab.id {
+        "metrics" => metrics::inactive_params(config),
+        _ => Vec::new(),
     }
 }
 

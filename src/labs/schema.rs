@@ -169,6 +169,37 @@ fn list_items(raw: &str) -> Vec<&str> {
     }
 }
 
+impl LabSpec {
+    /// The parameter `name` of this table, at compile time, so a lab can reuse another
+    /// lab's definition instead of copying it (a missing name fails the build).
+    pub const fn param(&self, name: &str) -> Param {
+        let mut i = 0;
+        while i < self.params.len() {
+            if const_str_eq(self.params[i].name, name) {
+                return self.params[i];
+            }
+            i += 1;
+        }
+        panic!("LabSpec::param: no parameter of that name");
+    }
+}
+
+/// `a == b` in a const context.
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 impl Param {
     /// The default value.
     pub fn default_value(&self) -> Value {
