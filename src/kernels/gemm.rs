@@ -1,17 +1,22 @@
 //! Packed GEMM: `C[m×n] (+)= A[m×k] · B[k×n]` on [`F32x4`], with any strides for A and B
 //! (so transposed operands cost only the packing).
 //!
-//! Design: B is packed once into panels of `NR = 8` columns (`k × 8`, zero-padded), each
-//! 4-row panel of A into `k × 4`, and the `gemm_f32_4x8` micro-kernel keeps the 4×8 tile of
-//! C in eight `F32x4` accumulators. Each C element is summed over `p = 0..k` in order from
-//! zero and then stored or added to C, exactly as [`gemm_ref`] does, so the SIMD kernel is
-//! bit-identical to the scalar reference on every target. Packing buffers are reused.
+//! Design: C is computed in column blocks of `NC` and k blocks of `KC`. Each block of B is
+//! packed into panels of `NR = 8` columns (`kc × 8`, zero-padded); A is read in place when
+//! row-major, else each 4-row strip is packed `kc × 4`. The micro-kernel keeps a 4×8 tile
+//! of C in eight `F32x4` accumulators; a later k block starts from the partial sums the
+//! previous one stored in C. So each C element is still summed over `p = 0..k` in order
+//! from zero and then stored or added to C, exactly as [`gemm_ref`] does, and the SIMD
+//! kernel is bit-identical to the scalar reference on every target. Packing buffers are
+//! reused. (A 4×12 tile measured no better in Chromium and pads more.)
 
 use crate::simd::F32x4;
 use std::cell::RefCell;
 
 const MR: usize = 4;
 const NR: usize = 8;
+/// Vectors per row of a tile.
+const NV: usize = NR / 4;
 /// Depth of one k block: a packed B panel (`KC × NR`, 12 KB) and an A strip stay in L1
 /// while a strip sweeps the panels, and the packed B block stays in L2.
 const KC: usize = 384;
@@ -130,18 +135,18 @@ fn block(
             // Later k blocks carry on from the partial sums parked in C, so each element
             // is still one sum over p = 0..k in order.
             let init = if k0 == 0 {
-                [[F32x4::zero(); 2]; MR]
+                [[F32x4::zero(); NV]; MR]
             } else {
                 load_tile(c_tile, n, rows, cols)
             };
             let acc = if direct {
-                let row = |r: usize| {
+                let rows: [&[f32]; MR] = std::array::from_fn(|r| {
                     let start = (i0 + r) * a.rs + k0;
                     &a.data[start..start + kc]
-                };
-                gemm_f32_4x8_rows(init, [row(0), row(1), row(2), row(3)], bp)
+                });
+                kernel_rows(init, rows, bp)
             } else {
-                gemm_f32_4x8(init, kc, apack, bp)
+                kernel_packed(init, kc, apack, bp)
             };
             store_tile(acc, c_tile, n, rows, cols, accumulate);
         }
@@ -205,40 +210,41 @@ fn pack_a(i0: usize, rows: usize, k: usize, a: Mat, out: &mut [f32]) {
     }
 }
 
-/// The 4×8 micro-kernel: a 4-row A panel times an 8-column B panel, both packed `k`-major.
+/// The micro-kernel's accumulators: an `MR × NR` tile of C as `NV` vectors per row.
+type Acc = [[F32x4; NV]; MR];
+
+/// The micro-kernel: an `MR`-row A panel times an `NR`-column B panel, both packed
+/// `k`-major, added to `acc`.
 #[inline(always)]
-fn gemm_f32_4x8(init: [[F32x4; 2]; MR], k: usize, ap: &[f32], bp: &[f32]) -> [[F32x4; 2]; MR] {
-    let ap = &ap[..k * MR];
-    let bp = &bp[..k * NR];
-    let mut acc = init;
-    for (a4, b8) in ap.chunks_exact(MR).zip(bp.chunks_exact(NR)) {
-        let b0 = F32x4::load(&b8[0..4]);
-        let b1 = F32x4::load(&b8[4..8]);
-        for r in 0..MR {
-            let av = F32x4::splat(a4[r]);
-            acc[r][0] = acc[r][0].mul_add(av, b0);
-            acc[r][1] = acc[r][1].mul_add(av, b1);
+fn kernel_packed(mut acc: Acc, k: usize, ap: &[f32], bp: &[f32]) -> Acc {
+    for (ak, bk) in ap[..k * MR]
+        .chunks_exact(MR)
+        .zip(bp[..k * NR].chunks_exact(NR))
+    {
+        let b: [F32x4; NV] = std::array::from_fn(|v| F32x4::load(&bk[4 * v..]));
+        for (row, &x) in acc.iter_mut().zip(ak) {
+            let av = F32x4::splat(x);
+            for (c, bv) in row.iter_mut().zip(b) {
+                *c = c.mul_add(av, bv);
+            }
         }
     }
     acc
 }
 
-/// The 4×8 micro-kernel reading A from four row slices (row-major A, no packing); the
-/// same arithmetic in the same order as [`gemm_f32_4x8`]. Zipped iterators keep bounds
-/// checks out of the loop.
+/// The micro-kernel reading A from `MR` row slices of equal length (row-major A, no
+/// packing); the same arithmetic in the same order as [`kernel_packed`].
 #[inline(always)]
-fn gemm_f32_4x8_rows(init: [[F32x4; 2]; MR], a: [&[f32]; MR], bp: &[f32]) -> [[F32x4; 2]; MR] {
+fn kernel_rows(mut acc: Acc, a: [&[f32]; MR], bp: &[f32]) -> Acc {
     let k = a[0].len();
-    let (a0, a1, a2, a3) = (a[0], &a[1][..k], &a[2][..k], &a[3][..k]);
-    let mut acc = init;
-    let rows = a0.iter().zip(a1).zip(a2).zip(a3);
-    for ((((&x0, &x1), &x2), &x3), b8) in rows.zip(bp[..k * NR].chunks_exact(NR)) {
-        let b0 = F32x4::load(&b8[0..4]);
-        let b1 = F32x4::load(&b8[4..8]);
-        for (r, av) in [x0, x1, x2, x3].into_iter().enumerate() {
-            let av = F32x4::splat(av);
-            acc[r][0] = acc[r][0].mul_add(av, b0);
-            acc[r][1] = acc[r][1].mul_add(av, b1);
+    assert!(a.iter().all(|r| r.len() == k) && bp.len() >= k * NR);
+    for (p, bk) in bp[..k * NR].chunks_exact(NR).enumerate() {
+        let b: [F32x4; NV] = std::array::from_fn(|v| F32x4::load(&bk[4 * v..]));
+        for (row, ar) in acc.iter_mut().zip(a) {
+            let av = F32x4::splat(ar[p]);
+            for (c, bv) in row.iter_mut().zip(b) {
+                *c = c.mul_add(av, bv);
+            }
         }
     }
     acc
@@ -247,14 +253,7 @@ fn gemm_f32_4x8_rows(init: [[F32x4; 2]; MR], a: [&[f32]; MR], bp: &[f32]) -> [[F
 /// Writes (or adds) a tile into C, whose rows are `n` apart: `C = t` or `C = C + t`, the
 /// reference's arithmetic. Full-width tiles go straight from the accumulators.
 #[inline(always)]
-fn store_tile(
-    acc: [[F32x4; 2]; MR],
-    c: &mut [f32],
-    n: usize,
-    rows: usize,
-    cols: usize,
-    accumulate: bool,
-) {
+fn store_tile(acc: Acc, c: &mut [f32], n: usize, rows: usize, cols: usize, accumulate: bool) {
     if cols < NR {
         let tile = tile(acc);
         for (r, t) in tile.iter().enumerate().take(rows) {
@@ -265,14 +264,15 @@ fn store_tile(
         }
         return;
     }
-    for (r, v) in acc.iter().enumerate().take(rows) {
-        let (lo, hi) = c[r * n..r * n + NR].split_at_mut(4);
-        if accumulate {
-            (F32x4::load(lo) + v[0]).store(lo);
-            (F32x4::load(hi) + v[1]).store(hi);
-        } else {
-            v[0].store(lo);
-            v[1].store(hi);
+    for (r, row) in acc.iter().enumerate().take(rows) {
+        let out = &mut c[r * n..r * n + NR];
+        for (dst, v) in out.chunks_exact_mut(4).zip(row) {
+            let v = if accumulate {
+                F32x4::load(dst) + *v
+            } else {
+                *v
+            };
+            v.store(dst);
         }
     }
 }
@@ -280,23 +280,24 @@ fn store_tile(
 /// The partial sums a previous k block left in a tile of C, as accumulators (zero where
 /// the tile is past C's edge).
 #[inline(always)]
-fn load_tile(c: &[f32], n: usize, rows: usize, cols: usize) -> [[F32x4; 2]; MR] {
-    let mut acc = [[F32x4::zero(); 2]; MR];
-    for (r, v) in acc.iter_mut().enumerate().take(rows) {
+fn load_tile(c: &[f32], n: usize, rows: usize, cols: usize) -> Acc {
+    let mut acc = [[F32x4::zero(); NV]; MR];
+    for (r, row) in acc.iter_mut().enumerate().take(rows) {
         let mut t = [0.0; NR];
         t[..cols].copy_from_slice(&c[r * n..r * n + cols]);
-        *v = [F32x4::load(&t[..4]), F32x4::load(&t[4..])];
+        *row = std::array::from_fn(|v| F32x4::load(&t[4 * v..]));
     }
     acc
 }
 
-/// The accumulators of a micro-kernel as a 4×8 tile of C.
+/// The accumulators of a micro-kernel as an `MR × NR` tile of C.
 #[inline(always)]
-fn tile(acc: [[F32x4; 2]; MR]) -> [[f32; NR]; MR] {
+fn tile(acc: Acc) -> [[f32; NR]; MR] {
     let mut out = [[0.0; NR]; MR];
-    for r in 0..MR {
-        out[r][..4].copy_from_slice(&acc[r][0].to_array());
-        out[r][4..].copy_from_slice(&acc[r][1].to_array());
+    for (o, row) in out.iter_mut().zip(acc) {
+        for (dst, v) in o.chunks_exact_mut(4).zip(row) {
+            dst.copy_from_slice(&v.to_array());
+        }
     }
     out
 }
