@@ -5,6 +5,8 @@
 //! flattened to `(KH·KW·C) × F`, so a convolution is one GEMM: `patches · kernel`.
 
 /// The geometry of one valid, stride-1 convolution.
+use crate::simd::F32x4;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConvGeom {
     /// Input height, width, channels.
@@ -45,10 +47,28 @@ pub fn im2col(g: ConvGeom, batch: usize, x: &[f32], patches: &mut [f32]) {
                 let row = ((b * oh + y) * ow + xo) * pl;
                 for kh in 0..g.kh {
                     let src = ((y + kh) * g.w + xo) * g.c;
-                    patches[row + kh * run..row + (kh + 1) * run]
-                        .copy_from_slice(&img[src..src + run]);
+                    copy_run(
+                        &img[src..src + run],
+                        &mut patches[row + kh * run..row + (kh + 1) * run],
+                    );
                 }
             }
+        }
+    }
+}
+
+/// Copies one short run (a kernel row: `KW·C` floats, 3 for the first MNIST layer) with
+/// plain moves; `copy_from_slice` would call `memmove` (or a bulk `memory.copy` in wasm)
+/// for every few floats.
+#[inline(always)]
+fn copy_run(src: &[f32], dst: &mut [f32]) {
+    if src.len() % 4 == 0 {
+        for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+            F32x4::load(s).store(d);
+        }
+    } else {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
         }
     }
 }

@@ -136,7 +136,7 @@ fn cell(v: Option<f64>) -> String {
 /// Renders the table, grouped by workload in first-seen order.
 fn table(rows: &[Value]) -> String {
     let mut out = format!(
-        "{:<22} {:<30} {:>9} {:>9} {:>9} {:<10} {:>7} {:>10}\n",
+        "{:<22} {:<38} {:>9} {:>9} {:>9} {:<10} {:>7} {:>10}\n",
         "workload", "runtime", "median", "min", "max", "unit", "GFLOP/s", "wasm÷this"
     );
     let mut order: Vec<&str> = Vec::new();
@@ -150,11 +150,11 @@ fn table(rows: &[Value]) -> String {
         for r in rows.iter().filter(|r| r["workload"] == w) {
             let runtime = r["runtime"].as_str().unwrap_or("?");
             if let Some(e) = r["error"].as_str() {
-                out += &format!("{w:<22} {runtime:<30} failed: {e}\n");
+                out += &format!("{w:<22} {runtime:<38} failed: {e}\n");
                 continue;
             }
             out += &format!(
-                "{:<22} {:<30} {:>9} {:>9} {:>9} {:<10} {:>7} {:>10}\n",
+                "{:<22} {:<38} {:>9} {:>9} {:>9} {:<10} {:>7} {:>10}\n",
                 w,
                 runtime,
                 cell(num(r, "median")),
