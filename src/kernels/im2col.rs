@@ -62,7 +62,7 @@ pub fn im2col(g: ConvGeom, batch: usize, x: &[f32], patches: &mut [f32]) {
 /// for every few floats.
 #[inline(always)]
 fn copy_run(src: &[f32], dst: &mut [f32]) {
-    if src.len() % 4 == 0 {
+    if src.len().is_multiple_of(4) {
         for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
             F32x4::load(s).store(d);
         }
