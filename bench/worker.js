@@ -17,7 +17,8 @@ async function fetchBytes(url) {
 function timeWorkload(w, repeats) {
   let t0 = performance.now();
   w.run(2);
-  const perStep = (performance.now() - t0) / 2000;
+  // (At least 10 µs: a warm-up faster than the clock's resolution must not mean ∞ steps.)
+  const perStep = Math.max((performance.now() - t0) / 2000, 1e-5);
   const steps = Math.max(1, Math.ceil(SAMPLE_SECONDS / perStep));
   const samples = [];
   for (let i = 0; i < repeats; i++) {

@@ -129,11 +129,12 @@ impl Workload {
                     ));
                 }
                 let (x, y) = pool(&data.train, KNN_TRAIN + KNN_TEST);
-                let split = KNN_TRAIN * IMAGE;
+                let features = data.train.rows * data.train.cols;
+                let split = KNN_TRAIN * features;
                 let labels: Vec<i64> = y[..KNN_TRAIN].iter().map(|&l| l as i64).collect();
                 let knn = KNeighborsClassifier::fit(
                     x[..split].to_vec(),
-                    IMAGE,
+                    features,
                     &labels,
                     3,
                     Weights::Uniform,
@@ -172,7 +173,7 @@ impl Workload {
             Kind::Train { model, .. } => model.train_flops() as f64,
             Kind::Infer { model, .. } => model.forward_flops() as f64,
             Kind::Gan { gan, batch, .. } => gan.step_flops(*batch) as f64,
-            Kind::Knn { knn, .. } => (2 * IMAGE * knn.n_train()) as f64,
+            Kind::Knn { knn, queries } => (2 * queries.len() / KNN_TEST * knn.n_train()) as f64,
             Kind::Peak => 1e9,
         }
     }
@@ -198,8 +199,7 @@ impl Workload {
                 next,
             } => {
                 let per = x.len() / y.len();
-                let rows = *next..*next + *batch;
-                *next = (*next + *batch) % (y.len() - *batch);
+                let rows = next_batch(next, *batch, y.len());
                 let xs = &x[rows.start * per..rows.end * per];
                 std::hint::black_box(model.train_step(xs, &y[rows], opt));
                 *batch as f64
@@ -214,10 +214,8 @@ impl Workload {
                 batch,
                 next,
             } => {
-                let rows = real.len() / IMAGE;
-                let start = *next;
-                *next = (*next + *batch) % (rows - *batch);
-                std::hint::black_box(gan.step(&real[start * IMAGE..(start + *batch) * IMAGE]));
+                let rows = next_batch(next, *batch, real.len() / IMAGE);
+                std::hint::black_box(gan.step(&real[rows.start * IMAGE..rows.end * IMAGE]));
                 1.0
             }
             Kind::Knn { knn, queries } => {
@@ -231,6 +229,14 @@ impl Workload {
             }
         }
     }
+}
+
+/// The next `batch` rows of a pool of `len` (at least `batch`) rows, cycling: `*next` moves
+/// on, back to 0 when the following batch would not fit.
+fn next_batch(next: &mut usize, batch: usize, len: usize) -> std::ops::Range<usize> {
+    let rows = *next..*next + batch;
+    *next = if rows.end + batch > len { 0 } else { rows.end };
+    rows
 }
 
 /// `iters` rounds of `acc = acc · m + c` on [`PEAK_CHAINS`] independent vectors: one mul and
@@ -253,6 +259,16 @@ pub fn simd_peak(iters: usize) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_cycle_through_the_whole_pool() {
+        let mut next = 0;
+        let starts: Vec<usize> = (0..5).map(|_| next_batch(&mut next, 4, 12).start).collect();
+        assert_eq!(starts, [0, 4, 8, 0, 4]);
+        let mut next = 0;
+        assert_eq!(next_batch(&mut next, 5, 5), 0..5);
+        assert_eq!(next_batch(&mut next, 5, 5), 0..5);
+    }
 
     #[test]
     fn the_seed_cnn_costs_what_the_issue_says() {

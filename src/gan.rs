@@ -34,7 +34,7 @@ pub fn discriminator_spec() -> Vec<LayerSpec> {
     ]
 }
 
-/// Mean binary cross-entropy of sigmoid(`logits`) against `target` (the same label for the
+/// Summed binary cross-entropy of sigmoid(`logits`) against `target` (the same label for the
 /// whole slice), written as `max(z,0) − z·y + log(1+e^−|z|)`; `dlogits` gets
 /// `(sigmoid(z) − y) · scale`.
 pub fn bce_with_logits(logits: &[f32], target: f32, scale: f32, dlogits: &mut [f32]) -> f64 {
@@ -132,6 +132,11 @@ impl Gan {
 
     /// One training step on `real` (`batch × 784`, scaled to [−1, 1]).
     pub fn step(&mut self, real: &[f32]) -> GanLosses {
+        assert_eq!(
+            real.len() % IMAGE,
+            0,
+            "real images are rows of {IMAGE} pixels"
+        );
         let batch = real.len() / IMAGE;
         self.draw_noise(batch);
         let fake = self.g.forward(&self.noise, batch);

@@ -52,11 +52,6 @@ impl F32x4 {
         // SAFETY: the slice holds at least 4 floats; v128_store allows unaligned access.
         unsafe { v128_store(s.as_mut_ptr() as *mut v128, self.0) }
     }
-    /// Lane-wise maximum; `pmax` keeps `self` when either is NaN, like the host version.
-    #[inline(always)]
-    pub fn max(self, o: Self) -> Self {
-        F32x4(f32x4_pmax(self.0, o.0))
-    }
     /// Lane-wise absolute value (clears the sign bit).
     #[inline(always)]
     pub fn abs(self) -> Self {
@@ -127,13 +122,6 @@ impl F32x4 {
         assert!(s.len() >= 4);
         unsafe { _mm_storeu_ps(s.as_mut_ptr(), self.0) }
     }
-    /// Lane-wise maximum with wasm's `pmax` semantics: `o` if `self < o`, else `self`.
-    /// `maxps(a, b)` returns `a > b ? a : b`, so `maxps(o, self)` is exactly that, NaNs and
-    /// signed zeros included.
-    #[inline(always)]
-    pub fn max(self, o: Self) -> Self {
-        F32x4(unsafe { _mm_max_ps(o.0, self.0) })
-    }
     /// Lane-wise absolute value (clears the sign bit, like wasm's `f32x4.abs`).
     #[inline(always)]
     pub fn abs(self) -> Self {
@@ -200,17 +188,6 @@ impl F32x4 {
     #[inline(always)]
     pub fn store(self, s: &mut [f32]) {
         s[..4].copy_from_slice(&self.0);
-    }
-    /// Lane-wise maximum with wasm's `pmax` semantics: `o` if `self < o`, else `self`.
-    #[inline(always)]
-    pub fn max(self, o: Self) -> Self {
-        F32x4(std::array::from_fn(|i| {
-            if self.0[i] < o.0[i] {
-                o.0[i]
-            } else {
-                self.0[i]
-            }
-        }))
     }
     /// Lane-wise absolute value (clears the sign bit, like wasm's `f32x4.abs`).
     #[inline(always)]
@@ -349,23 +326,13 @@ mod tests {
                 assert_eq!((va + vb).to_array()[i], a[i] + b[i]);
                 assert_eq!((va * vb).to_array()[i], a[i] * b[i]);
                 assert_eq!((va - vb).to_array()[i], a[i] - b[i]);
-                assert_eq!(va.max(vb).to_array()[i], a[i].max(b[i]));
             }
             assert_eq!(va.sum(), (a[0] + a[1]) + (a[2] + a[3]));
         }
     }
 
     crate::both_targets_test! {
-        fn max_and_abs_agree_bitwise_on_every_target() {
-            // pmax semantics: `o` if `self < o`, else `self` (so NaN in `self` stays, NaN in
-            // `o` is ignored, and max(+0, −0) is the first argument).
-            let a = [f32::NAN, 1.0, 0.0, -0.0];
-            let b = [1.0, f32::NAN, -0.0, 0.0];
-            let m = F32x4::load(&a).max(F32x4::load(&b)).to_array();
-            for i in 0..4 {
-                let want = if a[i] < b[i] { b[i] } else { a[i] };
-                assert_eq!(m[i].to_bits(), want.to_bits(), "lane {i}");
-            }
+        fn abs_agrees_bitwise_on_every_target() {
             let x = [-0.0f32, -3.5, f32::NEG_INFINITY, 2.0];
             let abs = F32x4::load(&x).abs().to_array();
             for i in 0..4 {

@@ -2,8 +2,8 @@
 //! (so transposed operands cost only the packing).
 //!
 //! Design: C is computed in column blocks of `NC` and k blocks of `KC`. Each block of B is
-//! packed into panels of `NR = 8` columns (`kc × 8`, zero-padded); A is read in place when
-//! row-major, else each 4-row strip is packed `kc × 4`. The micro-kernel keeps a 4×8 tile
+//! packed into panels of `NR = 8` columns (`kc × 8`, zero-padded); full 4-row strips of a
+//! row-major A are read in place, other strips are packed `kc × 4`. The micro-kernel keeps a 4×8 tile
 //! of C in eight `F32x4` accumulators; a later k block starts from the partial sums the
 //! previous one stored in C. So each C element is still summed over `p = 0..k` in order
 //! from zero and then stored or added to C, exactly as [`gemm_ref`] does, and the SIMD
@@ -369,10 +369,11 @@ mod tests {
             // Exact tiles, one past, one short, and the seed CNN's shapes.
             // k past one block (KC) and not a multiple of it exercises the parked partial sums;
             // n past NC the column blocks.
-            for &(m, n, k) in &[(4, 8, 1), (5, 9, 3), (3, 7, 2), (1, 1, 1), (64, 32, 9), (32, 64, 288), (32, 10, 64), (6, 11, KC + 1), (9, 8, 2 * KC + 17), (5, NC + 13, 7), (3, 2 * NC + 9, KC + 2)] {
-                check(&mut rng, m, n, k, false, false, false);
-                check(&mut rng, m, n, k, true, false, true);
-                check(&mut rng, m, n, k, false, true, false);
+            // Every layout (in-place or packed A, either B) and both write modes on each.
+            for &(m, n, k) in &[(4, 8, 1), (5, 9, 3), (3, 7, 2), (1, 1, 1), (64, 32, 9), (32, 64, 288), (32, 10, 64), (6, 11, KC + 1), (9, 8, 2 * KC + 17), (5, NC + 13, 7), (3, 2 * NC + 9, KC + 2), (8, NC + 9, KC + 5)] {
+                for mode in 0..8 {
+                    check(&mut rng, m, n, k, mode & 1 == 1, mode & 2 == 2, mode & 4 == 4);
+                }
             }
         }
     }

@@ -31,9 +31,10 @@ pub enum Activation {
 /// Where `tanh` rounds to ±1 in f32; the rational form is only used inside.
 const TANH_CLAMP: f32 = 7.905_311;
 
-/// `tanh` as TensorFlow's CPU kernels compute it (Eigen's `generic_fast_tanh_float`): an odd
-/// degree-13 over even degree-6 rational function on the input clamped to ±7.905, within
-/// 5e-7 of the true value everywhere. Plain multiplies, adds and one divide, so it is
+/// `tanh` by the rational approximation TensorFlow's CPU kernels use (Eigen's
+/// `generic_fast_tanh_float` coefficients; Eigen also special-cases tiny inputs and may
+/// fuse multiply-adds, so its last bits can differ): an odd degree-13 over even degree-6
+/// polynomial on the input clamped to ±7.905, within 5e-7 of the true value everywhere. Plain multiplies, adds and one divide, so it is
 /// bit-identical on every target, and about four times faster than `libm::tanhf`, which
 /// mattered for the GAN's 784-wide tanh output. NaN stays NaN.
 pub fn tanh(x: f32) -> f32 {

@@ -119,6 +119,10 @@ impl Layer for MaxPooling2D {
                     (F32x4::zero() + grad.and(hit)).store(&mut dx[i..]);
                     pending = pending.and_not(hit);
                 }
+                debug_assert!(
+                    pending.to_array().iter().all(|p| p.to_bits() == 0),
+                    "y must be this layer's forward output on x"
+                );
             }
             for ch in vector_channels..c {
                 let best = y[out + ch];
@@ -180,14 +184,16 @@ mod tests {
                 layer.forward(&x, batch, &mut y);
                 let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&y), bits(&want_y), "{shape:?}");
-                let mut dy: Vec<f32> = (0..y.len()).map(|i| i as f32 + 1.0).collect();
+                // Signed gradients, −0 included: routing must turn −0 into +0 like `0 + g`.
+                let grad = |i: usize| if i.is_multiple_of(5) { -0.0 } else { i as f32 - 7.5 };
+                let mut dy: Vec<f32> = (0..y.len()).map(grad).collect();
                 let mut dx = Vec::new();
                 layer.backward(&x, &y, &mut dy, batch, Some(&mut dx));
                 let mut want_dx = vec![0.0; n];
                 for (o, &k) in want_arg.iter().enumerate() {
-                    want_dx[k] += o as f32 + 1.0;
+                    want_dx[k] += grad(o);
                 }
-                assert_eq!(dx, want_dx, "{shape:?}");
+                assert_eq!(bits(&dx), bits(&want_dx), "{shape:?}");
             }
         }
     }

@@ -255,8 +255,9 @@ impl Sequential {
         self.params().map(|p| p.value.len()).sum()
     }
 
-    /// Freezes (`false`) or unfreezes every layer: backward passes then leave parameter
+    /// Freezes (`false`) or unfreezes every layer: Dense and Conv2D then leave their weight
     /// gradients alone and only propagate input gradients (Keras' `model.trainable`).
+    /// BatchNormalization does not honour it yet (Keras would also switch it to inference).
     pub fn set_trainable(&mut self, trainable: bool) {
         for l in self.layers.iter_mut() {
             l.set_trainable(trainable);

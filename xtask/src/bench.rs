@@ -120,7 +120,9 @@ fn annotate(rows: &mut [Value]) {
             .and_then(|n| num(n, "flops_per_unit"));
         let median = num(r, "median");
         r["gflops"] = json!(median.zip(flops).map(|(m, f)| m * f * 1e-9));
-        let wasm = median_of(&snapshot, &workload, MLPAD_WASM);
+        // Only rates compare as "faster": a memory row is a size.
+        let rate = r["unit"].as_str().is_some_and(|u| u.ends_with("/s"));
+        let wasm = median_of(&snapshot, &workload, MLPAD_WASM).filter(|_| rate);
         r["wasm_over_this"] = json!(wasm.zip(median).map(|(w, m)| w / m));
     }
 }
@@ -209,8 +211,8 @@ pub fn run_all() -> Result<()> {
     let path = root().join("target/bench.json");
     std::fs::write(&path, serde_json::to_string_pretty(&rows)? + "\n")?;
     println!(
-        "(higher is better everywhere; wasm÷this above 1 means mlpad in the browser is faster; \
-         written to {})",
+        "(rates: higher is better, and wasm÷this above 1 means mlpad in the browser is faster; \
+         memory rows: wasm memory after the first and last epoch of a CNN run; written to {})",
         path.display()
     );
     Ok(())
@@ -228,17 +230,19 @@ mod tests {
 {"workload":"cnn_train_b32","runtime":"tfjs-cpu","median":5,"min":4,"max":6,"unit":"images/s"}
 {"workload":"cnn_train_b32","runtime":"tfjs-wasm","error":"Kernel 'Conv2DBackpropFilter' not registered"}
 {"workload":"simd_peak","runtime":"mlpad wasm (Chromium 1)","median":4,"min":4,"max":4,"unit":"GFLOP/s"}
-{"workload":"other","runtime":"x","median":1,"min":1,"max":1,"unit":"images/s"}"#;
+{"workload":"other","runtime":"x","median":1,"min":1,"max":1,"unit":"images/s"}
+{"workload":"wasm_memory_epoch1","runtime":"mlpad wasm (Chromium 1)","median":108,"min":108,"max":108,"unit":"MiB"}"#;
         let mut rows = json_lines(lines);
-        assert_eq!(rows.len(), 6);
+        assert_eq!(rows.len(), 7);
         annotate(&mut rows);
         assert_eq!(rows[0]["wasm_over_this"], 0.5);
         assert_eq!(rows[2]["wasm_over_this"], 100.0);
         assert_eq!(rows[1]["gflops"], 1.0);
         assert!(rows[5]["wasm_over_this"].is_null() && rows[5]["gflops"].is_null());
+        assert!(rows[6]["wasm_over_this"].is_null(), "a size is not a speed");
         let t = table(&rows);
         assert!(t.contains("100.00x") && t.contains("failed: Kernel"), "{t}");
-        assert_eq!(t.lines().count(), 7, "{t}");
+        assert_eq!(t.lines().count(), 8, "{t}");
         let s = summary(&rows);
         assert!(
             s.contains("25% of the wasm SIMD peak") && s.contains("limit 2000"),
