@@ -52,11 +52,20 @@ impl Rng {
         }
     }
 
-    /// A standard normal draw (Box–Muller with `libm`, so it is identical on every target).
-    pub fn normal(&mut self) -> f32 {
+    /// Box–Muller's radius and angle from two uniform draws.
+    fn polar(&mut self) -> (f64, f64) {
         let u1 = 1.0 - self.uniform() as f64; // (0, 1]
         let u2 = self.uniform() as f64;
-        (f64::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * std::f64::consts::PI * u2)) as f32
+        (
+            f64::sqrt(-2.0 * libm::log(u1)),
+            2.0 * std::f64::consts::PI * u2,
+        )
+    }
+
+    /// A standard normal draw (Box–Muller with `libm`, so it is identical on every target).
+    pub fn normal(&mut self) -> f32 {
+        let (r, angle) = self.polar();
+        (r * libm::cos(angle)) as f32
     }
 
     /// Fills `out` with standard normal draws, both values of each Box–Muller pair used (half
@@ -64,10 +73,8 @@ impl Rng {
     /// GAN's latent vectors).
     pub fn fill_normal(&mut self, out: &mut [f32]) {
         for pair in out.chunks_mut(2) {
-            let u1 = 1.0 - self.uniform() as f64; // (0, 1]
-            let u2 = self.uniform() as f64;
-            let r = f64::sqrt(-2.0 * libm::log(u1));
-            let (s, c) = libm::sincos(2.0 * std::f64::consts::PI * u2);
+            let (r, angle) = self.polar();
+            let (s, c) = libm::sincos(angle);
             pair[0] = (r * c) as f32;
             if let Some(second) = pair.get_mut(1) {
                 *second = (r * s) as f32;

@@ -102,7 +102,8 @@ test('the first lab becomes interactive soon after load (measured, reported)', {
   const ms = await page.evaluate(() => performance.now());
   t.diagnostic(`first lab interactive ${ms.toFixed(0)} ms after navigation start (localhost)`);
   console.log(`first lab interactive: ${ms.toFixed(0)} ms`);
-  assert.ok(ms > 0);
+  // Not a timing assertion: the test checks the page becomes usable (the wait above) with
+  // no errors or foreign requests, and reports how long that took.
   assertNoProblems(problems);
   await context.close();
 });
