@@ -91,6 +91,12 @@ fn scores_and_multiclass_averages_match_sklearn() {
         .as_str()
         .unwrap()
         .contains("y_true has 3 classes [0 1 2]"));
+    // The Chinese page names the metric in Chinese and gives scikit-learn's reason as is.
+    let zh = skipped[0]["message_zh"].as_str().unwrap();
+    assert!(
+        zh.contains("没有计算 roc_auc") && zh.contains("y_true has 3 classes"),
+        "{zh}"
+    );
     let (v, _) = summary("#lab=metrics&y_true=0,1,2,2,1,0,2&y_pred=0,2,2,2,1,1,0&average=weighted");
     assert_eq!(v["recall"].as_f64(), Some(0.5714285714285714));
 }
@@ -106,6 +112,13 @@ fn undefined_metrics_warn_in_plain_words() {
         .as_str()
         .unwrap()
         .contains("Precision is ill-defined and being set to 0.0"));
+    // The page's Chinese text: one label here, so "because there are no predicted samples".
+    assert_eq!(
+        w["message_zh"],
+        "精确率（precision）无定义，已设为 0.0，因为没有预测样本。\
+         可以用 zero_division 参数控制这一行为。（精确率 = TP / (TP + FP)，\
+         没有样本被预测为该标签时是 0/0。）"
+    );
     let (v, _) = summary("#lab=metrics&y_true=0,0,1&y_pred=0,0,0&zero_division=1");
     assert_eq!(v["precision"], 1.0);
     assert_eq!(v["warnings"], serde_json::json!([]));
@@ -125,6 +138,11 @@ fn undefined_metrics_warn_in_plain_words() {
         "{msg}"
     );
     assert!(msg.contains("only the label 1"), "{msg}");
+    let zh = auc_warning["message_zh"].as_str().unwrap();
+    assert!(
+        zh.contains("ROC AUC 无定义") && zh.contains("只含标签 1"),
+        "{zh}"
+    );
 }
 
 #[test]

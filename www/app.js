@@ -24,6 +24,7 @@ const COLORS = { train: '#2563eb', test: '#ea580c' };
 const state = {
   lang: initialLang(),
   schema: null,
+  datasets: null, // the core's asset manifest: name -> {title, classes, test_images.count, ...}
   lab: null, // the lab spec being shown
   config: null, // checked values from the core
   canonical: '',
@@ -71,6 +72,8 @@ function applyLang() {
   renderPhase();
   if (evalMode()) renderEvalStatus();
   if (state.evalReport) renderEval(state.evalReport);
+  // The typed-in lists' report holds words too (row help, the core's warnings): ask again.
+  if (REPORT_LABS.has(state.lab?.id) && !evalMode()) worker.postMessage({ type: 'report', link: `#${state.canonical}` });
   renderProbs(null);
   drawCharts();
 }
@@ -405,6 +408,19 @@ function renderKnn(r, images) {
   });
 }
 
+/**
+ * Lists what scikit-learn would have warned about (`warnings`) and the metrics it would
+ * have refused (`skipped`), as the core words them: `message`, or `message_zh` in Chinese.
+ */
+function renderNotes(list, warnings = [], skipped = []) {
+  list.textContent = '';
+  for (const w of [...warnings, ...skipped]) {
+    const li = document.createElement('li');
+    li.textContent = (state.lang === 'zh' && w.message_zh) || w.message;
+    list.append(li);
+  }
+}
+
 function renderReport(r) {
   const table = $('metrics-table');
   table.textContent = '';
@@ -418,13 +434,7 @@ function renderReport(r) {
     row.insertCell().textContent = shown;
   }
   renderConfusion($('confusion'), r.confusion_matrix.labels, r.confusion_matrix.counts);
-  const warn = $('metrics-warnings');
-  warn.textContent = '';
-  for (const w of [...(r.warnings || []).map((x) => x.message ?? String(x)), ...(r.skipped || []).map((x) => x.reason ?? x.message ?? JSON.stringify(x))]) {
-    const li = document.createElement('li');
-    li.textContent = w;
-    warn.append(li);
-  }
+  renderNotes($('metrics-warnings'), r.warnings, r.skipped);
   const roc = r.roc_curve;
   rocChart.setSeries(roc ? [
     { label: `ROC (AUC ${r.roc_auc === null || r.roc_auc === undefined ? '—' : Number(r.roc_auc).toFixed(3)})`, color: '#2563eb', points: roc.fpr.map((x, i) => [x, roc.tpr[i]]), markers: true },
@@ -452,7 +462,8 @@ function renderEvalStatus(key = null) {
   const v = state.config.values;
   const busy = state.phase === 'loading' || state.phase === 'training';
   const k = key ?? (busy ? 'eval_running' : state.evalDropped ? 'eval_changed' : `eval_idle_${v.model}`);
-  $('eval-status').textContent = tr(k, { n: Number(v.train_size).toLocaleString(), e: v.epochs });
+  const tests = state.datasets?.[v.dataset]?.test_images.count;
+  $('eval-status').textContent = tr(k, { n: Number(v.train_size).toLocaleString(), e: v.epochs, t: tests?.toLocaleString() ?? '?' });
 }
 
 /**
@@ -515,7 +526,7 @@ function renderEval(r) {
   fact(dl, 'model_bytes', tr('eval_size'), r.model_bytes, fmtBytes(r.model_bytes),
     tr(knn ? 'eval_size_knn' : 'eval_size_cnn', { n: r.n_train.toLocaleString(), p: r.param_count.toLocaleString() }));
   dl.hidden = false;
-  $('eval-status').textContent = tr(`eval_done_${r.model}`);
+  $('eval-status').textContent = tr('eval_done');
   const note = $('eval-note');
   note.textContent = knn ? tr('eval_note_knn', { n: r.n_train.toLocaleString() }) : tr('eval_note_cnn');
   if (r.cnn_link) {
@@ -548,7 +559,7 @@ function renderOvr(r) {
   const roc = o.roc_curve;
   const rocPts = roc ? roc.fpr.map((x, i) => [x, roc.tpr[i]]) : [];
   ovrRocChart.setSeries([
-    { label: tr('roc_series', { c: o.positive_class }), color: '#2563eb', points: rocPts, markers: rocPts.length <= 30 },
+    { label: tr('ovr_series', { c: o.positive_class }), color: '#2563eb', points: rocPts, markers: rocPts.length <= 30 },
     { label: tr('chance'), color: '#94a3b8', points: [[0, 0], [1, 1]], noLegend: true },
     ...point(at.roc_point),
   ], 1);
@@ -558,7 +569,7 @@ function renderOvr(r) {
   if (pr) pr.recall.forEach((x, i) => { if (i > 0) steps.push([x, pr.precision[i - 1]]); steps.push([x, pr.precision[i]]); });
   const prevalence = o.positives / (o.positives + o.negatives);
   ovrPrChart.setSeries([
-    { label: tr('pr_series', { c: o.positive_class }), color: '#2563eb', points: steps, markers: false },
+    { label: tr('ovr_series', { c: o.positive_class }), color: '#2563eb', points: steps, markers: false },
     { label: tr('chance'), color: '#94a3b8', points: [[0, prevalence], [1, prevalence]], noLegend: true },
     ...point(at.pr_point),
   ], 1);
@@ -587,13 +598,7 @@ function renderOvr(r) {
   for (const k of ['tp', 'fp', 'fn', 'tn']) cm.dataset[k] = String(at[k]);
   const slider = $('view-threshold');
   slider?.setAttribute('aria-valuetext', tr('threshold_valuetext', { t: tShown, tp: at.tp, fp: at.fp }));
-  const warn = $('ovr-warnings');
-  warn.textContent = '';
-  for (const w of [...o.warnings, ...o.skipped]) {
-    const li = document.createElement('li');
-    li.textContent = w.message;
-    warn.append(li);
-  }
+  renderNotes($('ovr-warnings'), o.warnings, o.skipped);
   const v = state.config.values;
   const k = v.n_neighbors;
   const fractions = Array.from({ length: k + 1 }, (_, i) => (i === 0 ? '0' : i === k ? '1' : `${i}/${k}`)).join(', ');
@@ -607,6 +612,8 @@ function renderMulticlass(r) {
   const table = $('mc-table');
   table.textContent = '';
   const head = table.insertRow();
+  // scikit-learn's classification_report column names, kept in every language like the
+  // Keras / scikit-learn names of the controls; mc_help says what they mean in words.
   for (const h of ['', 'precision', 'recall', 'f1-score', 'support']) {
     const c = document.createElement('th');
     c.textContent = h;
@@ -629,13 +636,7 @@ function renderMulticlass(r) {
   m.labels.forEach((l, i) => line(classLabel(r.classes, i), m.precision[i], m.recall[i], m.f1[i], m.support[i], String(l)));
   line(tr('macro_avg'), m.macro_avg.precision, m.macro_avg.recall, m.macro_avg.f1, total, 'macro');
   line(tr('weighted_avg'), m.weighted_avg.precision, m.weighted_avg.recall, m.weighted_avg.f1, total, 'weighted');
-  const warn = $('mc-warnings');
-  warn.textContent = '';
-  for (const w of m.warnings) {
-    const li = document.createElement('li');
-    li.textContent = w.message;
-    warn.append(li);
-  }
+  renderNotes($('mc-warnings'), m.warnings);
 }
 
 /** Forgets the evaluated model's results (a new run, a reset, or other settings). */
@@ -788,6 +789,7 @@ worker.onmessage = (ev) => {
   switch (m.type) {
     case 'ready':
       state.schema = m.schema;
+      state.datasets = m.datasets;
       worker.postMessage({ type: 'parse', hash: location.hash, from: 'hash' });
       break;
     case 'parsed': {

@@ -154,7 +154,7 @@ self.onmessage = async (ev) => {
     await ready;
     switch (msg.type) {
       case 'init':
-        post({ type: 'ready', schema: mlpad.labs_schema() });
+        post({ type: 'ready', schema: mlpad.labs_schema(), datasets: mlpad.asset_manifest().datasets });
         break;
       case 'parse': {
         const p = mlpad.parse_link(msg.hash || '');

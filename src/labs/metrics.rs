@@ -188,6 +188,8 @@ pub struct WarningReport {
     pub kind: &'static str,
     /// scikit-learn's message, then what it means in plain words.
     pub message: String,
+    /// The same in Simplified Chinese.
+    pub message_zh: String,
 }
 
 /// A metric scikit-learn refuses to compute for these inputs (it raises), and why.
@@ -197,6 +199,9 @@ pub struct SkippedReport {
     pub metric: &'static str,
     /// scikit-learn's reason.
     pub message: String,
+    /// The same for the Chinese page: says in Chinese that the metric was left out, then
+    /// gives scikit-learn's reason as it prints it (exception texts are not translated).
+    pub message_zh: String,
 }
 
 /// Everything the lab shows for one link. `None` / NaN fields serialise as `null`.
@@ -273,12 +278,17 @@ impl Notes {
                         metric,
                         kind: WarningKind::python_name(w.kind),
                         message: w.message,
+                        message_zh: w.message_zh,
                     }));
                 Some(r.value)
             }
             Err(e) => {
                 self.skipped.push(SkippedReport {
                     metric,
+                    message_zh: format!(
+                        "scikit-learn 对这些输入会报错，所以没有计算 {metric}：{}",
+                        e.0
+                    ),
                     message: e.0,
                 });
                 None
@@ -362,7 +372,7 @@ pub(super) fn zero_division(config: &Config) -> Result<ZeroDivision, String> {
 pub fn evaluate(config: &Config) -> Result<MetricsReport, String> {
     if config.choice("model") != "lists" {
         return Err(format!(
-            "model={} needs the data and a training run: press Train in the page, or run \
+            "model={} needs the data and a training run: press Evaluate in the page, or run \
              the link with `mlpad run`",
             config.choice("model")
         ));

@@ -168,6 +168,8 @@ pub fn accuracy_score(y_true: &[Label], y_pred: &[Label]) -> Result<f64, MetricE
 
 const SINGLE_LABEL_CM: &str = "A single label was found in 'y_true' and 'y_pred'. For the \
 confusion matrix to have the correct shape, use the 'labels' parameter to pass all known labels.";
+const SINGLE_LABEL_CM_ZH: &str = "在 y_true 和 y_pred 中只找到一个标签。要让混淆矩阵的形状正确，\
+请用 labels 参数传入所有已知的标签。";
 
 fn count_matrix(y_true: &[Label], y_pred: &[Label], labels: &[Label]) -> Vec<Vec<u64>> {
     let k = labels.len();
@@ -205,7 +207,11 @@ pub fn confusion_matrix(
     let counts = count_matrix(y_true, y_pred, &labels);
     let mut warnings = Vec::new();
     if labels.len() == 1 {
-        warnings.push(MetricWarning::new(WarningKind::User, SINGLE_LABEL_CM));
+        warnings.push(MetricWarning::new(
+            WarningKind::User,
+            SINGLE_LABEL_CM,
+            SINGLE_LABEL_CM_ZH,
+        ));
     }
     Ok(MetricResult::new(
         ConfusionMatrix { labels, counts },
@@ -237,6 +243,7 @@ pub fn balanced_accuracy_score(
         warnings.push(MetricWarning::new(
             WarningKind::User,
             "y_pred contains classes not in y_true",
+            "y_pred 含有 y_true 中没有的类别",
         ));
     }
     let mut score = np_mean(&per_class);
@@ -246,16 +253,25 @@ pub fn balanced_accuracy_score(
         let denom = 1.0 - chance;
         if denom == 0.0 {
             // numpy float64 scalar division: warns, gives ±inf or NaN.
-            let msg = if score == 0.0 || score.is_nan() {
-                "invalid value encountered in scalar divide"
+            let (msg, msg_zh) = if score == 0.0 || score.is_nan() {
+                (
+                    "invalid value encountered in scalar divide",
+                    "标量除法得到无效值（0/0）",
+                )
             } else {
-                "divide by zero encountered in scalar divide"
+                (
+                    "divide by zero encountered in scalar divide",
+                    "标量除法除以零",
+                )
             };
             warnings.push(MetricWarning::new(
                 WarningKind::Runtime,
                 format!(
                     "{msg} (y_true has a single class, so chance level is 1 and the \
                      adjusted score divides by 1 - 1 = 0)"
+                ),
+                format!(
+                    "{msg_zh}（y_true 只有一个类别，随机水平为 1，调整后的分数要除以 1 - 1 = 0）"
                 ),
             ));
         }
@@ -329,18 +345,39 @@ fn prf_divide(
         } else {
             "in labels with".to_string()
         };
-        let explanation = match metric {
-            "Precision" => {
-                "precision = TP / (TP + FP) is 0/0 when nothing is predicted as the label"
-            }
-            "Recall" => "recall = TP / (TP + FN) is 0/0 when the label never occurs in y_true",
-            _ => "the F-score is 0/0 when the label occurs neither in y_true nor in y_pred",
+        let (explanation, metric_zh, none_zh, explanation_zh) = match metric {
+            "Precision" => (
+                "precision = TP / (TP + FP) is 0/0 when nothing is predicted as the label",
+                "精确率（precision）",
+                "没有预测样本",
+                "精确率 = TP / (TP + FP)，没有样本被预测为该标签时是 0/0",
+            ),
+            "Recall" => (
+                "recall = TP / (TP + FN) is 0/0 when the label never occurs in y_true",
+                "召回率（recall）",
+                "没有真实样本",
+                "召回率 = TP / (TP + FN)，该标签从未出现在 y_true 中时是 0/0",
+            ),
+            _ => (
+                "the F-score is 0/0 when the label occurs neither in y_true nor in y_pred",
+                "F 分数（F-score）",
+                "既没有真实样本也没有预测样本",
+                "该标签既不出现在 y_true 中也不出现在 y_pred 中时，F 分数是 0/0",
+            ),
+        };
+        let undefined_zh = if out.len() == 1 {
+            format!("{metric_zh}无定义，已设为 0.0，因为{none_zh}")
+        } else {
+            format!("{metric_zh}在{none_zh}的标签上无定义，已设为 0.0")
         };
         warnings.push(MetricWarning::new(
             WarningKind::UndefinedMetric,
             format!(
                 "{metric} is ill-defined and being set to 0.0 {place} no {modifier} samples. \
                  Use `zero_division` parameter to control this behavior. ({explanation}.)"
+            ),
+            format!(
+                "{undefined_zh}。可以用 zero_division 参数控制这一行为。（{explanation_zh}。）"
             ),
         ));
     }

@@ -10,8 +10,9 @@
 //!
 //! There is no console in the page, so what scikit-learn reports with `warnings.warn`
 //! comes back as data: a [`MetricResult`] holds the value and the warnings (kind plus
-//! scikit-learn's message, sometimes followed by a plain-words explanation). What
-//! scikit-learn raises as an exception is a [`MetricError`].
+//! scikit-learn's message, sometimes followed by a plain-words explanation, and the same
+//! in Simplified Chinese for the page). What scikit-learn raises as an exception is a
+//! [`MetricError`].
 //!
 //! - [`classification`]: accuracy, balanced accuracy, confusion matrix, precision /
 //!   recall / F-scores with every averaging mode, Matthews correlation coefficient.
@@ -64,13 +65,16 @@ pub struct MetricWarning {
     pub kind: WarningKind,
     /// The message.
     pub message: String,
+    /// The message in Simplified Chinese (the page shows it in its Chinese UI).
+    pub message_zh: String,
 }
 
 impl MetricWarning {
-    fn new(kind: WarningKind, message: impl Into<String>) -> Self {
+    fn new(kind: WarningKind, message: impl Into<String>, message_zh: impl Into<String>) -> Self {
         MetricWarning {
             kind,
             message: message.into(),
+            message_zh: message_zh.into(),
         }
     }
 }

@@ -165,6 +165,8 @@ pub fn roc_curve(
             WarningKind::UndefinedMetric,
             "No negative samples in y_true, false positive value should be meaningless \
              (every sample is positive, so the false-positive rate FP / N is 0/0 and fpr is NaN)",
+            "y_true 中没有负样本，假正率没有意义（所有样本都是正样本，假正率 FP / N 是 0/0，\
+             fpr 为 NaN）",
         ));
         vec![f64::NAN; fps.len()]
     } else {
@@ -176,6 +178,8 @@ pub fn roc_curve(
             WarningKind::UndefinedMetric,
             "No positive samples in y_true, true positive value should be meaningless \
              (no sample is positive, so the true-positive rate TP / P is 0/0 and tpr is NaN)",
+            "y_true 中没有正样本，真正率没有意义（没有一个样本是正样本，真正率 TP / P 是 0/0，\
+             tpr 为 NaN）",
         ));
         vec![f64::NAN; tps.len()]
     } else {
@@ -215,9 +219,18 @@ pub fn roc_auc_score(y_true: &[Label], y_score: &[f64]) -> Result<MetricResult<f
              is 0/0 and the curve does not exist.)",
             classes[0]
         );
+        let msg_zh = format!(
+            "y_true 中只有一个类别，此时 ROC AUC 无定义。（y_true 只含标签 {}：只有一个类别时\
+             没有负样本（或没有正样本），假正率 FP / N（或真正率 TP / P）是 0/0，曲线不存在。）",
+            classes[0]
+        );
         return Ok(MetricResult::new(
             f64::NAN,
-            vec![MetricWarning::new(WarningKind::UndefinedMetric, msg)],
+            vec![MetricWarning::new(
+                WarningKind::UndefinedMetric,
+                msg,
+                msg_zh,
+            )],
         ));
     }
     let binarized: Vec<Label> = y_true
@@ -286,6 +299,8 @@ pub fn precision_recall_curve(
             WarningKind::User,
             "No positive class found in y_true, recall is set to one for all thresholds. \
              (With no positives, recall TP / P is 0/0 at every threshold.)",
+            "y_true 中没有正类，所有阈值下的召回率都设为 1。（没有正样本时，每个阈值下的召回率 \
+             TP / P 都是 0/0。）",
         ));
         vec![1.0; tps.len()]
     } else {

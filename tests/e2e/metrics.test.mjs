@@ -3,8 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { launch, openPage, assertNoProblems, messages, ensureDir, BASE, CLI, SCREENSHOTS } from './helpers.mjs';
+import { launch, openPage, assertNoProblems, messages, ensureDir, BASE, CLI, ROOT, SCREENSHOTS } from './helpers.mjs';
 
 let browser;
 before(async () => (browser = await launch()));
@@ -38,6 +39,23 @@ test('metrics lab: the classic example, live edits, bad input, CLI agreement', {
   const alert = page.getByRole('alert').filter({ hasText: 'y_true' });
   await alert.waitFor({ timeout: 10_000 });
   assert.match(await alert.textContent(), /x/);
+  assertNoProblems(problems);
+});
+
+test('metrics lab: the core’s warnings and the evaluation status follow the language', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openPage(browser);
+  await page.goto(`${BASE}#lab=metrics&y_true=0,0,1&y_pred=0,0,0`);
+  const warning = () => page.textContent('#metrics-warnings');
+  await page.waitForFunction(() => document.getElementById('metrics-warnings').textContent.includes('Precision is ill-defined'));
+  await page.click('.lang button[data-lang="zh"]');
+  await page.waitForFunction(() => document.getElementById('metrics-warnings').textContent.includes('精确率（precision）无定义'));
+  assert.doesNotMatch(await warning(), /ill-defined/, 'the Chinese page shows the Chinese text only');
+
+  // Before a run, the status names the dataset's own test-set size.
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'www/data/manifest.json'), 'utf8'));
+  await page.goto(`${BASE}#lab=metrics&model=knn&dataset=fashion_mnist&train_size=1000`);
+  const n = await page.evaluate((c) => c.toLocaleString(), manifest.datasets.fashion_mnist.test_images.count);
+  await page.waitForFunction((t) => document.getElementById('eval-status').textContent.includes(`${t} 张测试图片`), n);
   assertNoProblems(problems);
 });
 

@@ -159,7 +159,14 @@ fn rows(split: &Split, idx: impl Iterator<Item = usize>) -> Vec<f32> {
     x
 }
 
-/// Index of the first largest value (numpy's `argmax`).
+/// Index of the first largest value (numpy's `argmax` for the finite scores it gets; a NaN
+/// is never picked, where numpy would pick the first NaN).
+///
+/// Not `crate::nn::loss::argmax`: the rule (first largest, NaN skipped) is the same, but
+/// that one takes `f32` logits. The KNN's `predict_proba` fractions are `f64` (exact, as
+/// scikit-learn's), and rounding them to `f32` could turn two close distance-weighted
+/// votes into a tie and so change the predicted class; the CNN's softmax outputs are
+/// widened from `f32` exactly, so both give it the same index.
 fn argmax(v: &[f64]) -> usize {
     let mut best = 0;
     for (i, &x) in v.iter().enumerate() {
