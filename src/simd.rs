@@ -57,6 +57,11 @@ impl F32x4 {
     pub fn abs(self) -> Self {
         F32x4(f32x4_abs(self.0))
     }
+    /// Lane-wise square root (correctly rounded, like `f32::sqrt`).
+    #[inline(always)]
+    pub fn sqrt(self) -> Self {
+        F32x4(f32x4_sqrt(self.0))
+    }
     /// Lane-wise running maximum in scan order: `v` replaces `self` when `v > self`, or when
     /// `v` is NaN and `self` is not (the first NaN wins and stays), as max-pooling needs.
     #[inline(always)]
@@ -127,6 +132,11 @@ impl F32x4 {
     pub fn abs(self) -> Self {
         F32x4(unsafe { _mm_andnot_ps(_mm_set1_ps(-0.0), self.0) })
     }
+    /// Lane-wise square root (correctly rounded, like `f32::sqrt`).
+    #[inline(always)]
+    pub fn sqrt(self) -> Self {
+        F32x4(unsafe { _mm_sqrt_ps(self.0) })
+    }
     /// Lane-wise running maximum in scan order: `v` replaces `self` when `v > self`, or when
     /// `v` is NaN and `self` is not (the first NaN wins and stays), as max-pooling needs.
     #[inline(always)]
@@ -193,6 +203,11 @@ impl F32x4 {
     #[inline(always)]
     pub fn abs(self) -> Self {
         F32x4(std::array::from_fn(|i| self.0[i].abs()))
+    }
+    /// Lane-wise square root (correctly rounded, like `f32::sqrt`).
+    #[inline(always)]
+    pub fn sqrt(self) -> Self {
+        F32x4(std::array::from_fn(|i| self.0[i].sqrt()))
     }
     /// Lane-wise running maximum in scan order: `v` replaces `self` when `v > self`, or when
     /// `v` is NaN and `self` is not (the first NaN wins and stays), as max-pooling needs.
@@ -264,6 +279,7 @@ macro_rules! lane_op {
 lane_op!(Add, add, f32x4_add, _mm_add_ps, +);
 lane_op!(Sub, sub, f32x4_sub, _mm_sub_ps, -);
 lane_op!(Mul, mul, f32x4_mul, _mm_mul_ps, *);
+lane_op!(Div, div, f32x4_div, _mm_div_ps, /);
 
 impl F32x4 {
     /// `self + a * b` as a separate multiply then add (never fused, for determinism).
@@ -326,6 +342,8 @@ mod tests {
                 assert_eq!((va + vb).to_array()[i], a[i] + b[i]);
                 assert_eq!((va * vb).to_array()[i], a[i] * b[i]);
                 assert_eq!((va - vb).to_array()[i], a[i] - b[i]);
+                assert_eq!((va / vb).to_array()[i].to_bits(), (a[i] / b[i]).to_bits());
+                assert_eq!(va.abs().sqrt().to_array()[i].to_bits(), a[i].abs().sqrt().to_bits());
             }
             assert_eq!(va.sum(), (a[0] + a[1]) + (a[2] + a[3]));
         }

@@ -2,6 +2,7 @@
 //! `α = lr·√(1−β₂ᵗ)/(1−β₁ᵗ)`, `m += (g−m)(1−β₁)`, `v += (g²−v)(1−β₂)`, `w −= α·m/(√v + ε)`.
 
 use super::Param;
+use crate::simd::F32x4;
 
 /// Adam's hyperparameters (Keras names and defaults).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -58,19 +59,38 @@ impl Adam {
                 self.m.push(vec![0.0; p.value.len()]);
                 self.v.push(vec![0.0; p.value.len()]);
             }
-            let (m, v) = (&mut self.m[i], &mut self.v[i]);
-            for (((w, &g), m), v) in p
-                .value
-                .iter_mut()
-                .zip(&p.grad)
-                .zip(m.iter_mut())
-                .zip(v.iter_mut())
-            {
-                *m += (g - *m) * (1.0 - c.beta_1);
-                *v += (g * g - *v) * (1.0 - c.beta_2);
-                *w -= *m * alpha / (f32::sqrt(*v) + c.epsilon);
-            }
+            update(c, alpha, p, &mut self.m[i], &mut self.v[i]);
         }
+    }
+}
+
+/// Keras' update of one tensor, four lanes at a time with the same IEEE operations in the
+/// same order as the scalar tail (so both give the same bits).
+fn update(c: AdamConfig, alpha: f32, p: &mut Param, m: &mut [f32], v: &mut [f32]) {
+    let (s1, s2) = (1.0 - c.beta_1, 1.0 - c.beta_2);
+    let n4 = p.value.len() / 4 * 4;
+    let (w, g) = (&mut p.value[..], &p.grad[..]);
+    let (vs1, vs2, va, ve) = (
+        F32x4::splat(s1),
+        F32x4::splat(s2),
+        F32x4::splat(alpha),
+        F32x4::splat(c.epsilon),
+    );
+    for i in (0..n4).step_by(4) {
+        let gi = F32x4::load(&g[i..]);
+        let mi = F32x4::load(&m[i..]);
+        let mi = mi + (gi - mi) * vs1;
+        let vi = F32x4::load(&v[i..]);
+        let vi = vi + (gi * gi - vi) * vs2;
+        let wi = F32x4::load(&w[i..]) - mi * va / (vi.sqrt() + ve);
+        mi.store(&mut m[i..]);
+        vi.store(&mut v[i..]);
+        wi.store(&mut w[i..]);
+    }
+    for i in n4..w.len() {
+        m[i] += (g[i] - m[i]) * s1;
+        v[i] += (g[i] * g[i] - v[i]) * s2;
+        w[i] -= m[i] * alpha / (f32::sqrt(v[i]) + c.epsilon);
     }
 }
 
