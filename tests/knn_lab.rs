@@ -3,6 +3,9 @@
 //! `make_lab_reference.py`), and runs are deterministic and independent of chunking.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::run_cli;
 use mlpad::data::dataset::bundled_dir;
 use mlpad::data::Dataset;
 use mlpad::labs::knn::KnnRun;
@@ -15,24 +18,6 @@ fn reference() -> Value {
         .join("tests/fixtures/knn/lab_reference.json");
     serde_json::from_str(&std::fs::read_to_string(path).expect("fixture exists"))
         .expect("fixture is JSON")
-}
-
-/// All JSON lines of a successful `mlpad run`.
-fn run_cli(link: &str) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlpad"))
-        .args(["run", link])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{link}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
 }
 
 #[test]

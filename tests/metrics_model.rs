@@ -6,6 +6,9 @@
 //! lab's for the same keys).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::run_cli;
 use mlpad::data::dataset::bundled_dir;
 use mlpad::data::Dataset;
 use mlpad::labs::evaluate::{ModelEval, ModelReport, Phase};
@@ -13,7 +16,6 @@ use mlpad::link;
 use mlpad::metrics::{self, Average, PrfOptions, ZeroDivision};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::process::Command;
 use std::rc::Rc;
 
 fn fixture() -> Value {
@@ -262,28 +264,10 @@ fn link_keys_are_checked_and_view_keys_do_not_retrain() {
     assert!(same("#lab=metrics&model=cnn&train_size=300").is_none());
 }
 
-/// JSON lines of a successful `mlpad run`.
-fn cli(link: &str) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlpad"))
-        .args(["run", link])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{link}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
-}
-
 #[test]
 fn cli_prints_the_report_and_the_cnn_equals_the_cnn_lab() {
     let link_text = "#lab=metrics&model=knn&train_size=800&positive_class=5&threshold=0.6";
-    let lines = cli(link_text);
+    let lines = run_cli(link_text);
     let last = lines.last().unwrap();
     assert_eq!(last["type"], "summary");
     assert!(lines
@@ -322,7 +306,8 @@ fn cli_prints_the_report_and_the_cnn_equals_the_cnn_lab() {
     positive(last, "predict_seconds_per_image");
 
     // A short CNN: the same weights as the CNN lab trains from the same keys.
-    let lines = cli("#lab=metrics&model=cnn&train_size=200&batch_size=50&seed=3&positive_class=2");
+    let lines =
+        run_cli("#lab=metrics&model=cnn&train_size=200&batch_size=50&seed=3&positive_class=2");
     let cnn = lines.last().unwrap();
     assert_eq!(cnn["param_count"], 93322);
     assert_eq!(cnn["model_bytes"], 93322 * 4);
@@ -330,7 +315,7 @@ fn cli_prints_the_report_and_the_cnn_equals_the_cnn_lab() {
     assert_eq!(cnn["train_eval_images"], 200);
     let cnn_link = cnn["cnn_link"].as_str().unwrap();
     assert!(cnn_link.starts_with("#lab=cnn&v=1&seed=3&dataset=mnist&epochs=1&batch_size=50&"));
-    let lab = cli(cnn_link);
+    let lab = run_cli(cnn_link);
     assert_eq!(cnn["weights_sha256"], lab.last().unwrap()["weights_sha256"]);
     assert_eq!(cnn["accuracy"], lab.last().unwrap()["test_accuracy"]);
     // This run trained four batches: its training time is real, as is its prediction time.
