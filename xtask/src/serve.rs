@@ -1,15 +1,20 @@
 //! A static file server for the repo root on 127.0.0.1 (the page is static files only).
 //! `cargo xtask serve` runs it in the foreground; `test` and `bench` start it on port 0.
+//!
+//! One thread per connection, HTTP/1.1 with keep-alive, GET and HEAD only. (tiny_http 0.12
+//! was used before: its task pool can queue a new connection behind long-lived keep-alive
+//! connections when several arrive at once, which stalled page loads in the browser tests
+//! for as long as Chromium kept its sockets open.)
 
 use crate::root;
 use anyhow::{anyhow, Result};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::time::Duration;
 
-/// Responder threads. A response blocks its thread until the client has read it, and
-/// browser tests leave slow or abandoned downloads behind (workers fetching data when a
-/// page closes), so there are enough that a few stuck ones never stall the page.
-const WORKERS: usize = 32;
+/// How long an idle keep-alive connection keeps its thread.
+const IDLE: Duration = Duration::from_secs(30);
 
 /// The Content-Type for a file, by extension.
 fn mime(path: &Path) -> &'static str {
@@ -95,42 +100,123 @@ fn cross_origin_isolated(url: &str) -> bool {
     url.starts_with("/bench/")
 }
 
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// One response: status, headers after the standard ones, body.
+struct Response {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
 }
 
-fn respond(base: &Path, req: tiny_http::Request) {
-    let text = |code: u16, msg: &str| {
-        tiny_http::Response::from_data(msg.as_bytes().to_vec())
-            .with_status_code(code)
-            .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-cache"))
-    };
-    let response = if !matches!(
-        req.method(),
-        tiny_http::Method::Get | tiny_http::Method::Head
-    ) {
-        text(405, "method not allowed\n")
-    } else {
-        match resolve(base, req.url()) {
-            Target::File(path) => match std::fs::read(&path) {
-                Ok(bytes) => {
-                    let mut response = tiny_http::Response::from_data(bytes)
-                        .with_header(header("Content-Type", mime(&path)))
-                        .with_header(header("Cache-Control", "no-cache"));
-                    if cross_origin_isolated(req.url()) {
-                        response.add_header(header("Cross-Origin-Opener-Policy", "same-origin"));
-                        response.add_header(header("Cross-Origin-Embedder-Policy", "require-corp"));
-                    }
-                    response
-                }
-                Err(_) => text(404, "not found\n"),
-            },
-            Target::Redirect(to) => text(301, "moved\n").with_header(header("Location", &to)),
-            Target::NotFound => text(404, "not found\n"),
+impl Response {
+    fn text(status: u16, msg: &str) -> Self {
+        Response {
+            status,
+            headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
+            body: msg.as_bytes().to_vec(),
         }
-    };
-    let _ = req.respond(response);
+    }
+}
+
+/// The response to `method url`.
+fn respond(base: &Path, method: &str, url: &str) -> Response {
+    if method != "GET" && method != "HEAD" {
+        return Response::text(405, "method not allowed\n");
+    }
+    match resolve(base, url) {
+        Target::File(path) => match std::fs::read(&path) {
+            Ok(body) => {
+                let mut headers = vec![("Content-Type", mime(&path).to_string())];
+                if cross_origin_isolated(url) {
+                    headers.push(("Cross-Origin-Opener-Policy", "same-origin".into()));
+                    headers.push(("Cross-Origin-Embedder-Policy", "require-corp".into()));
+                }
+                Response {
+                    status: 200,
+                    headers,
+                    body,
+                }
+            }
+            Err(_) => Response::text(404, "not found\n"),
+        },
+        Target::Redirect(to) => {
+            let mut r = Response::text(301, "moved\n");
+            r.headers.push(("Location", to));
+            r
+        }
+        Target::NotFound => Response::text(404, "not found\n"),
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Bad Request",
+    }
+}
+
+/// Serves the requests of one connection until the client closes it, asks to, goes
+/// idle, or sends something that is not a plain GET/HEAD request.
+fn serve_connection(base: &Path, stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(IDLE))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut out = stream;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let mut parts = line.split_whitespace();
+        let (method, url, version) = (
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or(""),
+        );
+        let mut keep_alive = version == "HTTP/1.1";
+        let mut has_body = false;
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h)? == 0 {
+                return Ok(());
+            }
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            let (name, value) = h.split_once(':').unwrap_or((h, ""));
+            let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
+            if name == "connection" && value.eq_ignore_ascii_case("close") {
+                keep_alive = false;
+            }
+            has_body |= (name == "content-length" && value != "0") || name == "transfer-encoding";
+        }
+        let (r, keep_alive) = if url.starts_with('/') {
+            (respond(base, method, url), keep_alive && !has_body)
+        } else {
+            (Response::text(400, "bad request\n"), false)
+        };
+        let mut head = format!(
+            "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: {}\r\n",
+            r.status,
+            reason(r.status),
+            r.body.len(),
+            if keep_alive { "keep-alive" } else { "close" }
+        );
+        for (name, value) in &r.headers {
+            head += &format!("{name}: {value}\r\n");
+        }
+        head += "\r\n";
+        out.write_all(head.as_bytes())?;
+        if method != "HEAD" {
+            out.write_all(&r.body)?;
+        }
+        out.flush()?;
+        if !keep_alive {
+            return Ok(());
+        }
+    }
 }
 
 /// A running server; it stops when the process exits.
@@ -146,13 +232,11 @@ impl Server {
     }
 }
 
-/// Binds `127.0.0.1:port` (0 = any free port) and serves the repo root on worker threads.
+/// Binds `127.0.0.1:port` (0 = any free port) and serves the repo root, one thread per
+/// connection.
 pub fn start(port: u16) -> Result<Server> {
-    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
-        let in_use = e
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse);
-        if in_use {
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
             anyhow!(
                 "port {port} on 127.0.0.1 is already taken (another `cargo xtask serve`?); \
                  stop it or pick another port: cargo xtask serve --port 8081"
@@ -161,17 +245,17 @@ pub fn start(port: u16) -> Result<Server> {
             anyhow!("cannot listen on 127.0.0.1:{port}: {e}")
         }
     })?;
-    let bound = server.server_addr().to_ip().map_or(port, |a| a.port());
-    let server = Arc::new(server);
+    let bound = listener.local_addr().map_or(port, |a| a.port());
     let base = root();
-    for _ in 0..WORKERS {
-        let (server, base) = (server.clone(), base.clone());
-        std::thread::spawn(move || {
-            for req in server.incoming_requests() {
-                respond(&base, req);
-            }
-        });
-    }
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let base = base.clone();
+            std::thread::spawn(move || {
+                // A client that vanishes mid-response is not the server's problem.
+                let _ = serve_connection(&base, stream);
+            });
+        }
+    });
     Ok(Server { port: bound })
 }
 
@@ -262,5 +346,32 @@ mod tests {
             let r = get(server.port, shipped);
             assert!(!r.contains("Cross-Origin-"), "{shipped}: {r}");
         }
+    }
+
+    #[test]
+    fn idle_connections_do_not_hold_up_new_ones_and_keep_alive_works() {
+        let server = start(0).unwrap();
+        // Browsers open several sockets at once and keep them idle; none of that may delay
+        // the next request (tiny_http could queue it behind them).
+        let idle: Vec<_> = (0..12)
+            .map(|_| std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+            .collect();
+        assert!(get(server.port, "/index.html").starts_with("HTTP/1.1 200"));
+        drop(idle);
+        // Two requests on one connection (keep-alive), then HEAD (no body) and a POST.
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        write!(
+            s,
+            "GET /Cargo.toml HTTP/1.1\r\nHost: x\r\n\r\n\
+             HEAD /Cargo.toml HTTP/1.1\r\nHost: x\r\n\r\n\
+             POST /Cargo.toml HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        let toml = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+        assert_eq!(out.matches("HTTP/1.1 200 OK").count(), 2, "{out}");
+        assert_eq!(out.matches(toml.as_str()).count(), 1, "HEAD sends no body");
+        assert!(out.contains("HTTP/1.1 405"), "{out}");
     }
 }
