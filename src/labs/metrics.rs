@@ -170,6 +170,16 @@ pub struct RocCurveReport {
     pub thresholds: Vec<f64>,
 }
 
+impl From<metrics::RocCurve> for RocCurveReport {
+    fn from(c: metrics::RocCurve) -> Self {
+        RocCurveReport {
+            fpr: c.fpr,
+            tpr: c.tpr,
+            thresholds: c.thresholds,
+        }
+    }
+}
+
 /// The confusion matrix with its label order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ConfusionReport {
@@ -441,11 +451,7 @@ pub fn evaluate(config: &Config) -> Result<MetricsReport, String> {
             "roc_curve",
             metrics::roc_curve(y_true, &scores, Some(pos_label), true),
         )
-        .map(|c| RocCurveReport {
-            fpr: c.fpr,
-            tpr: c.tpr,
-            thresholds: c.thresholds,
-        });
+        .map(RocCurveReport::from);
     let average_precision = notes
         .take(
             "average_precision",

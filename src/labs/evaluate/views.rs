@@ -189,11 +189,7 @@ pub fn one_vs_rest(
             "roc_curve",
             metrics::roc_curve(&y_bin, scores, Some(1), true),
         )
-        .map(|c| RocCurveReport {
-            fpr: c.fpr,
-            tpr: c.tpr,
-            thresholds: c.thresholds,
-        });
+        .map(RocCurveReport::from);
     let pr_curve = notes
         .take(
             "precision_recall_curve",
