@@ -7,7 +7,7 @@
 use crate::data::dataset::{Dataset, Split};
 use crate::gan::{Gan, IMAGE};
 use crate::knn::{KNeighborsClassifier, Metric, Weights};
-use crate::labs::{cnn, trainer::fill_batch};
+use crate::labs::{cnn, training::fill_batch};
 use crate::nn::adam::AdamConfig;
 use crate::nn::{Activation, LayerSpec, Optimizer, Sequential};
 use crate::rng::Rng;

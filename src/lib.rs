@@ -21,6 +21,7 @@ pub mod link;
 pub mod metrics;
 pub mod nn;
 pub mod rng;
+pub mod schema;
 pub mod simd;
 /// scikit-learn's `train_test_split` (numpy legacy MT19937), index for index.
 pub mod split;

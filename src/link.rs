@@ -3,10 +3,10 @@
 //! Parsing never fails as a whole: each bad key (unknown, malformed, out of range) gives
 //! an error naming the key and what is allowed, and that key keeps its default, so the
 //! page keeps working. The canonical form lists `lab`, `v`, then every parameter in the
-//! lab's table order.
+//! lab's table order. The parser knows no lab: it reads the tables of a [`Catalog`]
+//! (`labs::REGISTRY`), which also rewrites links written for an older layout.
 
-use crate::labs::schema::{Config, LabSpec};
-use crate::labs::{find_lab, LABS};
+use crate::schema::{Config, LabSpec, Text};
 use serde::Serialize;
 
 /// The link format version this build writes and reads.
@@ -23,6 +23,26 @@ pub struct LinkError {
     pub message_zh: String,
 }
 
+/// What link parsing needs to know about the labs.
+pub trait Catalog {
+    /// Every lab's table, in navigation order; the first is the default lab.
+    fn specs(&self) -> Vec<&'static LabSpec>;
+    /// Rewrites the key-value pairs of a link written for an older layout of the labs,
+    /// and says in a note what changed (nothing by default).
+    fn migrate(&self, _pairs: &mut Vec<(String, String)>) -> Vec<Text> {
+        Vec::new()
+    }
+}
+
+/// One run of a compare lab: the choice it stands for and its canonical link.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Variant {
+    /// The compared parameter's value.
+    pub value: &'static str,
+    /// The canonical link (without `#`) of that run.
+    pub link: String,
+}
+
 /// A parsed link: the configuration to run and what was wrong with the link.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Parsed {
@@ -32,11 +52,14 @@ pub struct Parsed {
     pub config: Config,
     /// One entry per rejected key, in link order.
     pub errors: Vec<LinkError>,
+    /// What an older link's migration changed (shown once, not an error).
+    pub notes: Vec<Text>,
     /// The canonical link (without `#`) for `config`.
     pub canonical: String,
-    /// Parameters without effect under the other values (see
-    /// [`crate::labs::inactive_params`]); the page hides their controls.
+    /// Parameters without effect under the other values ([`Config::inactive`]).
     pub inactive: Vec<&'static str>,
+    /// A compare lab's runs, one per choice of its compared parameter.
+    pub variants: Vec<Variant>,
 }
 
 /// The part of `link` after `#` (or the whole string if it has no `#`), without a `?query`.
@@ -55,9 +78,9 @@ fn decode(s: &str) -> String {
         .into_owned()
 }
 
-/// Parses a full URL, a `#hash` or a bare `key=value&…` string.
-pub fn parse(link: &str) -> Parsed {
-    let pairs: Vec<(String, String)> = hash_part(link.trim())
+/// Parses a full URL, a `#hash` or a bare `key=value&…` string against `catalog`.
+pub fn parse(link: &str, catalog: &dyn Catalog) -> Parsed {
+    let mut pairs: Vec<(String, String)> = hash_part(link.trim())
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| match p.split_once('=') {
@@ -65,6 +88,8 @@ pub fn parse(link: &str) -> Parsed {
             None => (decode(p), String::new()),
         })
         .collect();
+    let notes = catalog.migrate(&mut pairs);
+    let specs = catalog.specs();
     let mut errors = Vec::new();
     let mut err = |key: &str, en: String, zh: String| {
         errors.push(LinkError {
@@ -74,12 +99,13 @@ pub fn parse(link: &str) -> Parsed {
         })
     };
 
-    let mut lab: &'static LabSpec = &LABS[0];
-    if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| k == "lab") {
-        match find_lab(id) {
+    let mut lab: &'static LabSpec = specs[0];
+    // The first `lab=` counts, like every other repeated key.
+    if let Some((_, id)) = pairs.iter().find(|(k, _)| k == "lab") {
+        match specs.iter().find(|l| l.id == id) {
             Some(l) => lab = l,
             None => {
-                let ids: Vec<&str> = LABS.iter().map(|l| l.id).collect();
+                let ids: Vec<&str> = specs.iter().map(|l| l.id).collect();
                 err(
                     "lab",
                     format!(
@@ -149,19 +175,27 @@ pub fn parse(link: &str) -> Parsed {
             },
         }
     }
-    let canonical = canonical(&config);
     Parsed {
         lab: lab.id,
-        inactive: crate::labs::inactive_params(&config),
+        canonical: canonical(&config),
+        inactive: config.inactive(),
+        variants: config
+            .variants()
+            .into_iter()
+            .map(|(value, c)| Variant {
+                value,
+                link: canonical(&c),
+            })
+            .collect(),
         config,
         errors,
-        canonical,
+        notes,
     }
 }
 
 /// Parses a link and fails with every message joined if any key was rejected (the CLI).
-pub fn parse_strict(link: &str) -> Result<Parsed, String> {
-    let p = parse(link);
+pub fn parse_strict(link: &str, catalog: &dyn Catalog) -> Result<Parsed, String> {
+    let p = parse(link, catalog);
     if p.errors.is_empty() {
         Ok(p)
     } else {
@@ -198,32 +232,79 @@ pub fn canonical(config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::labs::schema::Value;
+    use crate::schema::{Help, Kind, Param, Value};
+
+    const HELP: Help = Help { en: "", zh: "" };
+    static TRAIN: LabSpec = LabSpec::new(
+        "train",
+        HELP,
+        &[
+            Param::new("seed", Kind::Int { min: 0, max: 4_294_967_295, default: 42 }, HELP),
+            Param::new("epochs", Kind::Int { min: 1, max: 20, default: 1 }, HELP),
+            Param::new("batch_size", Kind::Int { min: 1, max: 512, default: 32 }, HELP),
+            Param::new("learning_rate", Kind::Float { min: 1e-5, max: 1.0, default: 0.001, log: true }, HELP),
+            Param::new("variant", Kind::Choice { choices: &["none", "l1"], default: "none" }, HELP),
+        ],
+    );
+    static COMPARE: LabSpec = LabSpec { compare: Some("variant"), ..LabSpec::new("compare", HELP, TRAIN.params) };
+    static LISTS: LabSpec = LabSpec::new(
+        "lists",
+        HELP,
+        &[
+            Param::new("y_true", Kind::IntList { max_len: 5000, default: "0,1,1,0,1" }, HELP),
+            Param::new("y_pred", Kind::IntList { max_len: 5000, default: "0,1,0,1,1" }, HELP),
+            Param::new("y_score", Kind::FloatList { max_len: 5000, default: "" }, HELP),
+            Param::new("pos_label", Kind::Int { min: -9, max: 9, default: 1 }, HELP),
+        ],
+    );
+
+    /// Three labs; a link to the retired lab `old` opens `lists` and says so.
+    struct Labs;
+    impl Catalog for Labs {
+        fn specs(&self) -> Vec<&'static LabSpec> {
+            vec![&TRAIN, &COMPARE, &LISTS]
+        }
+        fn migrate(&self, pairs: &mut Vec<(String, String)>) -> Vec<Text> {
+            let mut notes = Vec::new();
+            for (k, v) in pairs.iter_mut() {
+                if k == "lab" && v == "old" {
+                    *v = "lists".into();
+                    notes.push(Text { en: "moved".into(), zh: "已移动".into() });
+                }
+            }
+            notes
+        }
+    }
+
+    fn parse(link: &str) -> Parsed {
+        super::parse(link, &Labs)
+    }
 
     crate::both_targets_test! {
         fn good_link_round_trips() {
-            let p = parse("#lab=cnn&seed=42&epochs=1&batch_size=32&learning_rate=0.001&train_size=12000");
+            let p = parse("#lab=train&seed=42&epochs=1&batch_size=32&learning_rate=0.001");
             assert!(p.errors.is_empty(), "{:?}", p.errors);
             assert_eq!(p.config.values["epochs"], Value::Int(1));
             assert_eq!(p.config.values["learning_rate"], Value::Float(0.001));
             let again = parse(&format!("http://127.0.0.1:8080/index.html?lang=zh#{}", p.canonical));
             assert_eq!(again.config, p.config);
             assert!(again.errors.is_empty());
-            assert!(p.canonical.starts_with("lab=cnn&v=1&"), "{}", p.canonical);
+            assert_eq!(p.canonical, "lab=train&v=1&seed=42&epochs=1&batch_size=32&learning_rate=0.001&variant=none");
+            assert!(p.variants.is_empty() && p.notes.is_empty());
         }
     }
 
     crate::both_targets_test! {
         fn bad_keys_fall_back_and_are_named() {
-            let p = parse("#lab=cnn&epochs=999&batch_size=abc&bogus=1&learning_rate=nan&seed=-1");
+            let p = parse("#lab=train&epochs=999&batch_size=abc&bogus=1&learning_rate=nan&seed=-1");
             let keys: Vec<&str> = p.errors.iter().map(|e| e.key.as_str()).collect();
             assert_eq!(keys, ["epochs", "batch_size", "bogus", "learning_rate", "seed"]);
             assert!(p.errors[0].message.contains("from 1 to"), "{}", p.errors[0].message);
             assert!(p.errors[0].message_zh.contains("超出范围"), "{}", p.errors[0].message_zh);
             assert!(p.errors[1].message_zh.contains("不是整数"));
-            let defaults = Config::defaults(find_lab("cnn").unwrap());
-            assert_eq!(p.config, defaults);
-            assert!(parse_strict("#lab=cnn&epochs=0").unwrap_err().contains("epochs=0 is out of range"));
+            assert_eq!(p.config, Config::defaults(&TRAIN));
+            let e = parse_strict("#lab=train&epochs=0", &Labs).unwrap_err();
+            assert!(e.contains("epochs=0 is out of range"), "{e}");
         }
     }
 
@@ -232,16 +313,41 @@ mod tests {
             let p = parse("#lab=nope&v=9&epochs=2&epochs=3");
             let keys: Vec<&str> = p.errors.iter().map(|e| e.key.as_str()).collect();
             assert_eq!(keys, ["lab", "v", "epochs"]);
-            assert_eq!(p.lab, "cnn");
+            assert_eq!(p.lab, "train");
             assert_eq!(p.config.values["epochs"], Value::Int(2));
             assert!(parse("").errors.is_empty());
             assert!(parse("http://x/y").errors.is_empty());
+            // A repeated lab key: the first value is used, as the message says.
+            let p = parse("#lab=lists&lab=train");
+            assert_eq!(p.lab, "lists");
+            assert!(p.errors[0].message.contains("the first value is used"));
+        }
+    }
+
+    crate::both_targets_test! {
+        fn a_catalog_migrates_old_links_with_a_note() {
+            let p = parse("#lab=old&y_true=1,0");
+            assert_eq!(p.lab, "lists");
+            assert!(p.errors.is_empty(), "{:?}", p.errors);
+            assert_eq!(p.notes.len(), 1);
+            assert_eq!(p.config.int_list("y_true"), [1, 0]);
+        }
+    }
+
+    crate::both_targets_test! {
+        fn compare_labs_list_one_link_per_choice() {
+            let p = parse("#lab=compare&variant=l1&epochs=3");
+            let links: Vec<(&str, &str)> = p.variants.iter().map(|v| (v.value, v.link.as_str())).collect();
+            assert_eq!(links, [
+                ("none", "lab=compare&v=1&seed=42&epochs=3&batch_size=32&learning_rate=0.001&variant=none"),
+                ("l1", "lab=compare&v=1&seed=42&epochs=3&batch_size=32&learning_rate=0.001&variant=l1"),
+            ]);
         }
     }
 
     crate::both_targets_test! {
         fn list_values_parse_and_round_trip() {
-            let p = parse("#lab=metrics&y_true=0,1,1,0,1&y_pred=0,%201,0,1,-1&y_score=0.1,0.9,2e-3,0.35,1");
+            let p = parse("#lab=lists&y_true=0,1,1,0,1&y_pred=0,%201,0,1,-1&y_score=0.1,0.9,2e-3,0.35,1");
             assert!(p.errors.is_empty(), "{:?}", p.errors);
             assert_eq!(p.config.int_list("y_pred"), [0, 1, 0, 1, -1]);
             assert_eq!(p.config.float_list("y_score"), [0.1, 0.9, 0.002, 0.35, 1.0]);
@@ -255,7 +361,7 @@ mod tests {
             assert_eq!(again.config, p.config);
             assert_eq!(again.canonical, p.canonical);
             // Empty means the empty list; the default of y_score is empty.
-            let d = parse("#lab=metrics&y_score=");
+            let d = parse("#lab=lists&y_score=");
             assert!(d.errors.is_empty(), "{:?}", d.errors);
             assert_eq!(d.config.float_list("y_score"), [] as [f64; 0]);
             assert_eq!(d.config.int_list("y_true"), [0, 1, 1, 0, 1]);
@@ -265,7 +371,7 @@ mod tests {
 
     crate::both_targets_test! {
         fn bad_lists_name_the_key_and_the_item() {
-            let p = parse("#lab=metrics&y_true=0,1,x&y_pred=0,1.5&y_score=0.1,abc&pos_label=1");
+            let p = parse("#lab=lists&y_true=0,1,x&y_pred=0,1.5&y_score=0.1,abc&pos_label=1");
             let keys: Vec<&str> = p.errors.iter().map(|e| e.key.as_str()).collect();
             assert_eq!(keys, ["y_true", "y_pred", "y_score"]);
             let m = &p.errors[0].message;
@@ -277,25 +383,14 @@ mod tests {
             assert!(p.errors[2].message.contains("item 2, \"abc\", is not a number"), "{}", p.errors[2].message);
             assert!(p.errors[2].message.ends_with("using the default (empty)"), "{}", p.errors[2].message);
             assert!(p.errors[2].message_zh.ends_with("改用默认值（空）"), "{}", p.errors[2].message_zh);
-            let inf = parse("#lab=metrics&y_score=1,1e999");
+            let inf = parse("#lab=lists&y_score=1,1e999");
             assert!(inf.errors[0].message.contains("item 2, \"1e999\", is not finite"), "{:?}", inf.errors);
-            let empty_item = parse("#lab=metrics&y_true=0,,1");
+            let empty_item = parse("#lab=lists&y_true=0,,1");
             assert!(empty_item.errors[0].message.contains("item 2, \"\", is not a whole number"), "{:?}", empty_item.errors);
             let long = vec!["1"; 5001].join(",");
-            let too_long = parse(&format!("#lab=metrics&y_true={long}"));
+            let too_long = parse(&format!("#lab=lists&y_true={long}"));
             assert!(too_long.errors[0].message.contains("is too long (5001 items)"));
             assert!(too_long.errors[0].message_zh.contains("太长（5001 项）"));
-        }
-    }
-
-    crate::both_targets_test! {
-        fn every_lab_default_parses_and_round_trips() {
-            for lab in LABS.iter() {
-                let c = Config::defaults(lab);
-                let p = parse(&canonical(&c));
-                assert!(p.errors.is_empty(), "{}: {:?}", lab.id, p.errors);
-                assert_eq!(p.config, c, "{}", lab.id);
-            }
         }
     }
 }

@@ -1,15 +1,27 @@
-//! The wasm-bindgen boundary: plain data in, plain data out, no logic here.
+//! The wasm-bindgen boundary: plain data in, plain data out, no logic here. One handle
+//! type runs every lab ([`Lab`]); the worker owns it and speaks in messages.
 
-use crate::data::{assets, Dataset as CoreDataset};
-use crate::labs::trainer::Run;
-use crate::labs::LABS;
-use crate::link;
+use crate::data::{assets, Dataset};
+use crate::labs::{Budget, Datasets, Running, REGISTRY, STEP_MILLIS};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&e.to_string()))
+}
+
+fn err(e: String) -> JsError {
+    JsError::new(&e)
+}
+
+/// Milliseconds from the page's (or worker's) clock.
+fn now() -> f64 {
+    js_sys::global()
+        .unchecked_into::<web_sys::WorkerGlobalScope>()
+        .performance()
+        .map_or(0.0, |p| p.now())
 }
 
 /// Installs the panic hook so a Rust panic reaches the console with its message.
@@ -18,57 +30,16 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// Every lab and its parameter table.
+/// Every lab's parameter table, in navigation order.
 #[wasm_bindgen]
 pub fn labs_schema() -> Result<JsValue, JsError> {
-    to_js(&LABS)
+    to_js(&REGISTRY.specs())
 }
 
 /// Parses a link; never throws (problems are listed in `errors`).
 #[wasm_bindgen]
 pub fn parse_link(hash: &str) -> Result<JsValue, JsError> {
-    to_js(&link::parse(hash))
-}
-
-/// The report of a lab that needs no training or data (the metrics lab), for a link.
-#[wasm_bindgen]
-pub fn lab_report(link_text: &str) -> Result<JsValue, JsError> {
-    let parsed = link::parse(link_text);
-    let report = crate::labs::run_report(&parsed.config).map_err(|e| JsError::new(&e))?;
-    to_js(&report)
-}
-
-/// Whether two metrics-lab links describe the same model evaluation (only the keys that
-/// change its views, like `threshold`, differ), so a finished one can be reused.
-#[wasm_bindgen]
-pub fn same_model(link_a: &str, link_b: &str) -> bool {
-    crate::labs::metrics::same_model(&link::parse(link_a).config, &link::parse(link_b).config)
-}
-
-/// The augmentation lab's preview: the first `images` training images and `variants`
-/// random transforms of each, as `{width, height, rgba}`; `draw` picks a fresh set.
-#[wasm_bindgen]
-pub fn augment_preview(
-    link_text: &str,
-    data: &Dataset,
-    images: usize,
-    variants: usize,
-    draw: u32,
-) -> Result<JsValue, JsError> {
-    let parsed = link::parse(link_text);
-    if parsed.lab != "augmentation" {
-        return Err(JsError::new("augment_preview needs an augmentation link"));
-    }
-    let (width, height, rgba) =
-        crate::labs::augmentation::preview(&parsed.config, &data.0, images, variants, draw);
-    let o = js_sys::Object::new();
-    let set = |k: &str, v: &JsValue| {
-        js_sys::Reflect::set(&o, &k.into(), v).map_err(|_| JsError::new("preview"))
-    };
-    set("width", &width.into())?;
-    set("height", &height.into())?;
-    set("rgba", &js_sys::Uint8ClampedArray::from(&rgba[..]).into())?;
-    Ok(o.into())
+    to_js(&REGISTRY.parse(hash))
 }
 
 /// The bundled data files.
@@ -77,180 +48,113 @@ pub fn asset_manifest() -> Result<JsValue, JsError> {
     to_js(assets::manifest())
 }
 
-/// A decoded dataset.
+/// The datasets (manifest names) a run of the link needs.
 #[wasm_bindgen]
-pub struct Dataset(Rc<CoreDataset>);
+pub fn lab_datasets(link_text: &str) -> Vec<String> {
+    let config = REGISTRY.parse(link_text).config;
+    REGISTRY
+        .kind(&config)
+        .datasets(&config)
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// The lab's preview picture for a link (`{key, width, height, rgba}`); `draw` picks a
+/// fresh random set.
+#[wasm_bindgen]
+pub fn lab_preview(link_text: &str, data: &DataStore, draw: u32) -> Result<JsValue, JsError> {
+    let config = REGISTRY.parse(link_text).config;
+    to_js(&REGISTRY.kind(&config).preview(&config, &data.0, draw).map_err(err)?)
+}
+
+/// The decoded datasets of a worker.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct DataStore(Datasets);
 
 #[wasm_bindgen]
-impl Dataset {
-    /// Checks and decodes the four files of dataset `name`.
-    pub fn decode(
+impl DataStore {
+    /// An empty store.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> DataStore {
+        DataStore::default()
+    }
+
+    /// Checks and decodes the four files of dataset `name`, and keeps it.
+    pub fn add(
+        &mut self,
         name: &str,
         train_images: &[u8],
         train_labels: &[u8],
         test_images: &[u8],
         test_labels: &[u8],
-    ) -> Result<Dataset, JsError> {
-        CoreDataset::decode(name, train_images, train_labels, test_images, test_labels)
-            .map(|d| Dataset(Rc::new(d)))
-            .map_err(|e| JsError::new(&e))
+    ) -> Result<(), JsError> {
+        let d = Dataset::decode(name, train_images, train_labels, test_images, test_labels)
+            .map_err(err)?;
+        self.0.insert(Rc::new(d));
+        Ok(())
     }
 
-    /// The dataset's manifest name.
-    pub fn name(&self) -> String {
-        self.0.name.clone()
-    }
-
-    /// Image `i` of `split` ("train" or "test") as RGBA bytes.
-    pub fn image_rgba(&self, split: &str, i: usize) -> Result<js_sys::Uint8ClampedArray, JsError> {
-        let px = self
-            .0
-            .image_rgba(split == "test", i)
-            .ok_or_else(|| JsError::new(&format!("no {split} image {i}")))?;
-        Ok(js_sys::Uint8ClampedArray::from(&px[..]))
-    }
-
-    /// Number of images in `split`.
-    pub fn len(&self, split: &str) -> usize {
-        if split == "test" {
-            self.0.test.len()
-        } else {
-            self.0.train.len()
-        }
+    /// Whether dataset `name` is loaded.
+    pub fn has(&self, name: &str) -> bool {
+        self.0.contains(name)
     }
 }
 
-/// A running lab.
+/// A run of any lab, built from a link.
 #[wasm_bindgen]
-pub struct Lab(Run);
+pub struct Lab(Box<dyn Running>);
 
 #[wasm_bindgen]
 impl Lab {
-    /// Builds the lab a link names, on `data`; rejects a link with errors.
+    /// Starts the run a link describes on the loaded data; rejects a link with errors.
     #[wasm_bindgen(constructor)]
-    pub fn new(link_text: &str, data: &Dataset) -> Result<Lab, JsError> {
-        let parsed = link::parse_strict(link_text).map_err(|e| JsError::new(&e))?;
-        crate::labs::build(parsed.config, data.0.clone())
-            .map(Lab)
-            .map_err(|e| JsError::new(&e))
+    pub fn new(link_text: &str, data: &DataStore) -> Result<Lab, JsError> {
+        let config = REGISTRY.parse_strict(link_text).map_err(err)?.config;
+        let run = REGISTRY.kind(&config).start(&config, &data.0).map_err(err)?;
+        Ok(Lab(run))
     }
 
-    /// Runs up to `max_batches` steps and returns a snapshot.
-    pub fn step(&mut self, max_batches: usize) -> Result<JsValue, JsError> {
-        to_js(&self.0.step(max_batches))
+    /// Works for about `STEP_MILLIS` and returns the progress envelope.
+    pub fn step(&mut self) -> Result<JsValue, JsError> {
+        let clock = now;
+        to_js(&self.0.step(&mut Budget::millis(STEP_MILLIS, &clock)))
+    }
+
+    /// Does `units` of the lab's units of work (for tests that fix the chunking).
+    pub fn step_units(&mut self, units: usize) -> Result<JsValue, JsError> {
+        to_js(&self.0.step(&mut Budget::units(units)))
+    }
+
+    /// How the run ended (or `running`), its numbers and results.
+    pub fn summary(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.summary())
+    }
+
+    /// Class names, parameter count and layer names, for the page.
+    pub fn info(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.info())
     }
 
     /// Class probabilities for a 28×28 image of bytes.
     pub fn predict(&mut self, pixels: &[u8]) -> Result<Vec<f32>, JsError> {
-        self.0.predict(pixels).map_err(|e| JsError::new(&e))
+        self.0.predict(pixels).map_err(err)
     }
 
-    /// Predictions for the first `n` test images.
-    pub fn gallery(&mut self, n: usize) -> Result<JsValue, JsError> {
-        to_js(&self.0.gallery(n))
+    /// Whether a link describes this run (only view-only keys may differ).
+    pub fn same_run(&self, link_text: &str) -> bool {
+        self.0.config().same_run(&REGISTRY.parse(link_text).config)
     }
 
-    /// The first-layer filters as `{width, height, rgba}`, or `null` without a conv layer.
-    pub fn filters_rgba(&self) -> Result<JsValue, JsError> {
-        let Some((width, height, rgba)) = self.0.filters_rgba() else {
-            return Ok(JsValue::NULL);
-        };
-        let o = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| {
-            js_sys::Reflect::set(&o, &k.into(), v).map_err(|_| JsError::new("filters"))
-        };
-        set("width", &width.into())?;
-        set("height", &height.into())?;
-        set("rgba", &js_sys::Uint8ClampedArray::from(&rgba[..]).into())?;
-        Ok(o.into())
+    /// The report for a link that differs from the run's only in view-only keys.
+    pub fn view(&self, link_text: &str) -> Result<JsValue, JsError> {
+        to_js(&self.0.view(&REGISTRY.parse(link_text).config).map_err(err)?)
     }
 
-    /// Names of the trainable layers, in order (the series of per-layer charts).
-    pub fn layer_names(&self) -> Result<JsValue, JsError> {
-        to_js(&self.0.layer_names())
-    }
-
-    /// SHA-256 of the weights (see `Sequential::weights_sha256`).
-    pub fn weights_sha256(&self) -> String {
-        self.0.model().weights_sha256()
-    }
-
-    /// Trainable parameter count.
-    pub fn param_count(&self) -> usize {
-        self.0.model().param_count()
-    }
-}
-
-/// A running KNN lab: split, fit, then predict the test rows in chunks.
-#[wasm_bindgen]
-pub struct KnnLab(crate::labs::knn::KnnRun);
-
-#[wasm_bindgen]
-impl KnnLab {
-    /// Builds the KNN run a link names, on `data`; rejects a link with errors.
-    #[wasm_bindgen(constructor)]
-    pub fn new(link_text: &str, data: &Dataset) -> Result<KnnLab, JsError> {
-        let parsed = link::parse_strict(link_text).map_err(|e| JsError::new(&e))?;
-        crate::labs::knn::KnnRun::new(&parsed.config, &data.0)
-            .map(KnnLab)
-            .map_err(|e| JsError::new(&e))
-    }
-
-    /// Predicts up to `max_rows` more test rows; returns `{done_rows, total_rows, done}`.
-    pub fn step(&mut self, max_rows: usize) -> Result<JsValue, JsError> {
-        to_js(&self.0.step(max_rows))
-    }
-
-    /// The report (accuracy, accuracy by k, confusion matrix, neighbour gallery), or
-    /// `null` before every row is predicted.
-    pub fn report(&self) -> Result<JsValue, JsError> {
-        match self.0.report() {
-            Some(r) => to_js(&r),
-            None => Ok(JsValue::NULL),
-        }
-    }
-}
-
-/// The metrics lab evaluating a model: train (CNN) or fit (KNN), predict the test split
-/// in chunks, then answer reports for any positive class and threshold.
-#[wasm_bindgen]
-pub struct ModelEval(crate::labs::evaluate::ModelEval);
-
-#[wasm_bindgen]
-impl ModelEval {
-    /// Prepares the evaluation a metrics link with `model=cnn|knn` names, on `data`;
-    /// rejects a link with errors.
-    #[wasm_bindgen(constructor)]
-    pub fn new(link_text: &str, data: &Dataset) -> Result<ModelEval, JsError> {
-        let parsed = link::parse_strict(link_text).map_err(|e| JsError::new(&e))?;
-        crate::labs::evaluate::ModelEval::new(&parsed.config, data.0.clone())
-            .map(ModelEval)
-            .map_err(|e| JsError::new(&e))
-    }
-
-    /// The phase the next step works in (`train`, `predict_test`, `predict_train`, `done`).
-    pub fn phase(&self) -> Result<JsValue, JsError> {
-        to_js(&self.0.phase())
-    }
-
-    /// Does up to `max_units` of work in the current phase; returns
-    /// `{phase, done, total, fraction, finished, diverged}`.
-    pub fn step(&mut self, max_units: usize) -> Result<JsValue, JsError> {
-        to_js(&self.0.step(max_units))
-    }
-
-    /// The report for a link's positive class and threshold, or `null` when the link
-    /// describes another model (train again).
-    pub fn report(&self, link_text: &str) -> Result<JsValue, JsError> {
-        let parsed = link::parse(link_text);
-        match self
-            .0
-            .report(&parsed.config)
-            .map_err(|e| JsError::new(&e))?
-        {
-            Some(r) => to_js(&r),
-            None => Ok(JsValue::NULL),
-        }
+    /// Stops the run between steps.
+    pub fn cancel(&mut self) {
+        self.0.cancel();
     }
 }
 
@@ -260,12 +164,13 @@ pub struct BenchWorkload(crate::bench::Workload);
 
 #[wasm_bindgen]
 impl BenchWorkload {
-    /// Builds workload `name` on MNIST `data`.
+    /// Builds workload `name` on the store's MNIST.
     #[wasm_bindgen(constructor)]
-    pub fn new(name: &str, data: &Dataset) -> Result<BenchWorkload, JsError> {
-        crate::bench::Workload::new(name, &data.0)
+    pub fn new(name: &str, data: &DataStore) -> Result<BenchWorkload, JsError> {
+        let mnist = data.0.get("mnist").map_err(err)?;
+        crate::bench::Workload::new(name, &mnist)
             .map(BenchWorkload)
-            .map_err(|e| JsError::new(&e))
+            .map_err(err)
     }
 
     /// The names of every workload.

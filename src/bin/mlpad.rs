@@ -6,44 +6,44 @@
 use mlpad::bench;
 use mlpad::data::dataset::bundled_dir;
 use mlpad::data::Dataset;
-use mlpad::link;
+use mlpad::labs::{Budget, Datasets, Status, REGISTRY, STEP_MILLIS};
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  mlpad run '<link>' [--data DIR]     run a lab from a link (full URL or #hash); JSON lines out
-                                      (labs: cnn, gradients, metrics, knn)
+  mlpad run '<link>' [--data DIR]     run a lab from a link (full URL or #hash); JSON lines out:
+                                      one progress line per step, then a summary line
   mlpad bench [WORKLOAD|all] [--repeats N] [--data DIR]
                                       time the bench workloads (cnn_train_b32, cnn_infer_b256,
                                       mlp_train_b32, gan_step_b64, knn_predict_2000x8000,
                                       simd_peak); one JSON line each with median/min/max
 
 The link uses the page's keys, e.g. '#lab=cnn&seed=42&epochs=1&batch_size=32&learning_rate=0.001&train_size=12000',
-'#lab=metrics&y_true=0,1,1,0,1&y_pred=0,1,0,1,1', '#lab=metrics&model=knn&positive_class=3&threshold=0.5'
+'#lab=metrics&y_true=0,1,1,0,1&y_pred=0,1,0,1,1', '#lab=evaluate&model=knn&positive_class=3&threshold=0.5'
 or '#lab=knn&n_samples=10000&n_neighbors=3'.
-DIR defaults to the bundled www/data of this checkout.";
+DIR defaults to the bundled www/data of this checkout.
+Exit status: 0 when the run finished, 1 when it diverged (the summary says where), 2 for a
+bad command or link.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
-        Some("bench") => bench(&args[1..]),
+        Some("bench") => bench(&args[1..]).map(|()| ExitCode::SUCCESS),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         _ => Err(format!("expected a command\n{USAGE}")),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("mlpad: {e}");
-            ExitCode::from(2)
-        }
-    }
+    result.unwrap_or_else(|e| {
+        eprintln!("mlpad: {e}");
+        ExitCode::from(2)
+    })
 }
 
 /// The value after `--name`, if present.
@@ -68,161 +68,57 @@ fn load(dataset: &str, args: &[String]) -> Result<Rc<Dataset>, String> {
     Dataset::load_dir(dataset, &data_dir(args)?).map(Rc::new)
 }
 
-fn run(args: &[String]) -> Result<(), String> {
+/// Runs any lab with the page's rule (steps of about `STEP_MILLIS`), printing each step's
+/// envelope and payload (pictures left out) and then the summary with the time spent in
+/// each phase.
+fn run(args: &[String]) -> Result<ExitCode, String> {
     let link_text = args
         .first()
         .filter(|a| !a.starts_with("--"))
         .ok_or(format!("run needs a link\n{USAGE}"))?;
-    let parsed = link::parse_strict(link_text)?;
-    match parsed.lab {
-        "metrics" if parsed.config.choice("model") != "lists" => {
-            return run_model_eval(&parsed, args)
-        }
-        "metrics" => return run_metrics(&parsed),
-        "knn" => return run_knn(&parsed, args),
-        _ => {}
+    let config = REGISTRY.parse_strict(link_text)?.config;
+    let kind = REGISTRY.kind(&config);
+    let mut data = Datasets::new();
+    for name in kind.datasets(&config) {
+        data.insert(load(name, args)?);
     }
-    let data = load(parsed.config.choice("dataset"), args)?;
-    let seed = parsed.config.int("seed");
-    let mut lab = mlpad::labs::build(parsed.config.clone(), data)?;
     let started = Instant::now();
-    let mut train_seconds = 0.0;
-    loop {
+    let mut run = kind.start(&config, &data)?;
+    let mut phase_seconds = BTreeMap::from([("setup".to_string(), started.elapsed().as_secs_f64())]);
+    let clock = {
+        let origin = Instant::now();
+        move || origin.elapsed().as_secs_f64() * 1e3
+    };
+    let samples = loop {
         let t = Instant::now();
-        let snap = lab.step(50);
-        train_seconds += t.elapsed().as_secs_f64();
-        let loss = snap.losses.last().copied();
-        println!(
-            "{}",
-            json!({"type": "progress", "step": snap.step, "total_steps": snap.total_steps, "epoch": snap.epoch, "loss": loss,
-                   "images_per_second": snap.images_seen as f64 / train_seconds.max(1e-9)})
-        );
-        if let Some(acc) = snap.test_accuracy {
-            println!(
-                "{}",
-                json!({"type": "epoch", "epoch": snap.epoch, "test_accuracy": acc, "test_loss": snap.test_loss,
-                       "train_accuracy": snap.train_accuracy, "train_loss": snap.train_loss,
-                       "near_zero": snap.kernel_histogram.as_ref().map(|h| h.near_zero),
-                       "shifted_accuracy": snap.shifted_accuracy})
-            );
-        }
-        if let Some(msg) = &snap.diverged {
-            return Err(msg.clone());
-        }
-        if snap.done {
-            let test = lab.last_test();
-            println!(
-                "{}",
-                json!({"type": "summary", "lab": parsed.lab, "seed": seed, "link": format!("#{}", parsed.canonical),
-                       "test_accuracy": test.map(|e| e.accuracy), "test_loss": test.map(|e| e.loss),
-                       "images_per_second": snap.images_seen as f64 / train_seconds.max(1e-9),
-                       "seconds": started.elapsed().as_secs_f64(),
-                       "param_count": lab.model().param_count(), "weights_sha256": lab.model().weights_sha256()})
-            );
-            return Ok(());
-        }
-    }
-}
-
-/// The metrics lab: one summary line holding the whole report.
-fn run_metrics(parsed: &link::Parsed) -> Result<(), String> {
-    let report = mlpad::labs::run_report(&parsed.config)?;
-    let mut line =
-        json!({"type": "summary", "lab": parsed.lab, "link": format!("#{}", parsed.canonical)});
-    if let (Some(out), serde_json::Value::Object(fields)) = (line.as_object_mut(), report) {
-        out.extend(fields);
-    }
-    println!("{line}");
-    Ok(())
-}
-
-/// The metrics lab evaluating a model (`model=cnn|knn`): progress lines while it trains
-/// and predicts, then one summary line with the numbers the page shows (the curves as
-/// their point counts) and the measured times: training (building/fitting plus every
-/// batch) and prediction per test image.
-fn run_model_eval(parsed: &link::Parsed, args: &[String]) -> Result<(), String> {
-    use mlpad::labs::evaluate::{ModelEval, Phase};
-    let data = load(parsed.config.choice("dataset"), args)?;
-    let t = Instant::now();
-    let mut eval = ModelEval::new(&parsed.config, data)?;
-    let (mut train_seconds, mut predict_seconds) = (t.elapsed().as_secs_f64(), 0.0);
-    loop {
-        let units = if eval.phase() == Phase::Train {
-            50
-        } else {
-            500
-        };
-        let t = Instant::now();
-        let p = eval.step(units);
-        let dt = t.elapsed().as_secs_f64();
-        match p.phase {
-            Phase::Train => train_seconds += dt,
-            Phase::PredictTest => predict_seconds += dt,
-            _ => {}
-        }
-        println!(
-            "{}",
-            json!({"type": "progress", "phase": p.phase, "done": p.done, "total": p.total,
-                   "fraction": p.fraction})
-        );
-        if let Some(msg) = p.diverged {
-            return Err(msg);
-        }
-        if p.finished {
-            break;
-        }
-    }
-    let report = eval
-        .report(&parsed.config)?
-        .ok_or("the evaluation does not match its own link")?;
-    let mut fields = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-    let ovr = &mut fields["one_vs_rest"];
-    let points = |c: &serde_json::Value, key: &str| c[key].as_array().map_or(0, Vec::len);
-    let (roc, pr) = (ovr["roc_curve"].take(), ovr["pr_curve"].take());
-    ovr["roc_points"] = json!(points(&roc, "fpr"));
-    ovr["pr_points"] = json!(points(&pr, "precision"));
-    if let Some(o) = ovr.as_object_mut() {
-        o.remove("roc_curve");
-        o.remove("pr_curve");
-    }
-    let mut line =
-        json!({"type": "summary", "lab": parsed.lab, "link": format!("#{}", parsed.canonical)});
-    if let (Some(out), serde_json::Value::Object(fields)) = (line.as_object_mut(), fields) {
-        out.extend(fields);
-    }
-    line["train_seconds"] = json!(train_seconds);
-    line["predict_seconds_per_image"] = json!(predict_seconds / report.n_test.max(1) as f64);
-    println!("{line}");
-    Ok(())
-}
-
-/// The KNN lab: progress lines while predicting, then the report as a summary line.
-fn run_knn(parsed: &link::Parsed, args: &[String]) -> Result<(), String> {
-    let started = Instant::now();
-    let data = load("mnist", args)?;
-    let mut run = mlpad::labs::knn::KnnRun::new(&parsed.config, &data)?;
-    loop {
-        let p = run.step(200);
-        println!(
-            "{}",
-            json!({"type": "progress", "done_rows": p.done_rows, "total_rows": p.total_rows,
-                   "seconds": started.elapsed().as_secs_f64()})
-        );
+        let mut p = run.step(&mut Budget::millis(STEP_MILLIS, &clock));
+        let phase = serde_json::to_value(p.phase).map_err(|e| e.to_string())?;
+        *phase_seconds.entry(phase.as_str().unwrap_or("?").to_string()).or_default() +=
+            t.elapsed().as_secs_f64();
+        p.pictures.clear();
+        let mut line = serde_json::to_value(&p).map_err(|e| e.to_string())?;
+        line["type"] = json!("progress");
+        println!("{line}");
         if p.done {
-            break;
+            break p.samples;
         }
-    }
-    let report = run.report().ok_or("knn: prediction did not finish")?;
-    let mut line =
-        json!({"type": "summary", "lab": parsed.lab, "link": format!("#{}", parsed.canonical)});
-    if let (Some(out), Ok(serde_json::Value::Object(fields))) =
-        (line.as_object_mut(), serde_json::to_value(report))
-    {
-        out.extend(fields);
-    }
-    line["seconds"] = json!(started.elapsed().as_secs_f64());
+    };
+    let summary = run.summary();
+    let seconds = started.elapsed().as_secs_f64();
+    let mut line = serde_json::to_value(&summary).map_err(|e| e.to_string())?;
+    line["type"] = json!("summary");
+    line["seconds"] = json!(seconds);
+    line["samples_per_second"] = json!(samples as f64 / seconds.max(1e-9));
+    line["phase_seconds"] = json!(phase_seconds);
     println!("{line}");
-    Ok(())
+    match (summary.status, &summary.stopped) {
+        (Status::Finished, _) => Ok(ExitCode::SUCCESS),
+        (_, Some(stopped)) => {
+            eprintln!("mlpad: {}", stopped.message);
+            Ok(ExitCode::from(1))
+        }
+        _ => Ok(ExitCode::from(1)),
+    }
 }
 
 /// The median of sorted `v` (the mean of the middle two for an even count, as the browser

@@ -7,118 +7,134 @@
 //! image of every batch. Each epoch reports train accuracy, test accuracy, and accuracy on
 //! a fixed rotated-and-shifted copy of the test set, which is where augmentation shows.
 
-use super::schema::{Config, Help, Kind, LabSpec, Param};
-use super::trainer::{self, Run};
+use super::params::{self, OnOff};
+use super::protocol::{Datasets, Picture};
+use super::training::{Callbacks, Nothing, Recipe, Trainer, TrainingConfig};
 use crate::augment::{Augment, FillMode};
-use crate::data::Dataset;
+use crate::data::{Dataset, Split};
 use crate::nn::adam::AdamConfig;
 use crate::nn::{Activation, LayerSpec, Optimizer};
+use crate::rng::Rng;
+use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param};
+use serde::Serialize;
 use std::rc::Rc;
 
-/// The two runs the page compares, in display order.
-pub const VARIANTS: [&str; 2] = ["off", "on"];
+crate::choice_enum! {
+    /// How pixels from outside the image are filled (Keras' `fill_mode`).
+    pub enum Fill {
+        /// The nearest edge pixel.
+        Nearest = "nearest",
+        /// `cval`.
+        Constant = "constant",
+        /// Mirrored about the edge.
+        Reflect = "reflect",
+        /// Wrapped around.
+        Wrap = "wrap",
+    }
+}
 
-const ON_OFF: &[&str] = &["off", "on"];
+/// A float parameter from `min` to `max` on a linear scale.
+const fn linear(name: &'static str, max: f64, default: f64, en: &'static str, zh: &'static str) -> Param {
+    Param::new(
+        name,
+        Kind::Float { min: 0.0, max, default, log: false },
+        Help { en, zh },
+    )
+}
 
 /// The lab's parameter table.
-pub const SPEC: LabSpec = LabSpec {
-    id: "augmentation",
-    title: Help { en: "Data augmentation", zh: "数据增强" },
-    presets: &[],
-    params: &[
-        trainer::SEED,
-        trainer::DATASET,
-        Param {
-            name: "augment",
-            kind: Kind::Choice { choices: &VARIANTS, default: "on" },
-            help: Help {
-                en: "Whether this run transforms its training images (the page runs both).",
-                zh: "本次运行是否对训练图片做变换（网页会同时运行两种）。",
-            },
-        },
-        Param {
-            name: "rotation_range",
-            kind: Kind::Float { min: 0.0, max: 180.0, default: 15.0, log: false },
-            help: Help { en: "Random rotation up to ± this many degrees.", zh: "随机旋转，最多 ± 这么多度。" },
-        },
-        Param {
-            name: "width_shift_range",
-            kind: Kind::Float { min: 0.0, max: 0.5, default: 0.1, log: false },
-            help: Help { en: "Random horizontal shift, as a fraction of the width.", zh: "随机水平平移，按宽度的比例。" },
-        },
-        Param {
-            name: "height_shift_range",
-            kind: Kind::Float { min: 0.0, max: 0.5, default: 0.1, log: false },
-            help: Help { en: "Random vertical shift, as a fraction of the height.", zh: "随机垂直平移，按高度的比例。" },
-        },
-        Param {
-            name: "zoom_range",
-            kind: Kind::Float { min: 0.0, max: 0.5, default: 0.1, log: false },
-            help: Help { en: "Random zoom between 1 − z and 1 + z on each axis.", zh: "每个方向在 1 − z 到 1 + z 之间随机缩放。" },
-        },
-        Param {
-            name: "shear_range",
-            kind: Kind::Float { min: 0.0, max: 45.0, default: 0.0, log: false },
-            help: Help { en: "Random shear up to ± this many degrees.", zh: "随机错切，最多 ± 这么多度。" },
-        },
-        Param {
-            name: "horizontal_flip",
-            kind: Kind::Choice { choices: ON_OFF, default: "off" },
-            help: Help {
-                en: "Mirror half the images left to right: fine for a T-shirt, wrong for a 2 or a 7.",
-                zh: "把一半图片左右翻转：对 T 恤没问题，对数字 2 或 7 就错了。",
-            },
-        },
-        Param {
-            name: "vertical_flip",
-            kind: Kind::Choice { choices: ON_OFF, default: "off" },
-            help: Help { en: "Turn half the images upside down.", zh: "把一半图片上下颠倒。" },
-        },
-        Param {
-            name: "fill_mode",
-            kind: Kind::Choice { choices: &["nearest", "constant", "reflect", "wrap"], default: "nearest" },
-            help: Help {
-                en: "How pixels that come from outside the image are filled.",
-                zh: "来自图像外部的像素如何填充。",
-            },
-        },
-        Param {
-            name: "cval",
-            kind: Kind::Float { min: 0.0, max: 1.0, default: 0.0, log: false },
-            help: Help { en: "The value used by fill_mode=constant.", zh: "fill_mode=constant 时使用的值。" },
-        },
-        Param {
-            name: "epochs",
-            kind: Kind::Int { min: 1, max: 50, default: 10 },
-            help: Help { en: "Passes over the training images.", zh: "遍历训练集的轮数。" },
-        },
-        trainer::BATCH_SIZE,
-        trainer::ADAM_LEARNING_RATE,
-        Param {
-            name: "train_size",
-            kind: Kind::Int { min: 100, max: 12_000, default: 1_000 },
-            help: Help { en: "A small training set is where augmentation helps most.", zh: "训练集越小，数据增强的作用越大。" },
-        },
-    ],
+pub static SPEC: LabSpec = LabSpec {
+    compare: Some("augment"),
+    ..LabSpec::new(
+        "augmentation",
+        Help { en: "Augmentation", zh: "数据增强" },
+        &[
+            params::SEED,
+            params::DATASET,
+            Param::new(
+                "augment",
+                Kind::Choice { choices: OnOff::NAMES, default: "on" },
+                Help {
+                    en: "Whether this run transforms its training images (the page runs both).",
+                    zh: "本次运行是否对训练图片做变换（网页会同时运行两种）。",
+                },
+            ),
+            linear("rotation_range", 180.0, 15.0, "Random rotation up to ± this many degrees.", "随机旋转，最多 ± 这么多度。"),
+            linear("width_shift_range", 0.5, 0.1, "Random horizontal shift, as a fraction of the width.", "随机水平平移，按宽度的比例。"),
+            linear("height_shift_range", 0.5, 0.1, "Random vertical shift, as a fraction of the height.", "随机垂直平移，按高度的比例。"),
+            linear("zoom_range", 0.5, 0.1, "Random zoom between 1 − z and 1 + z on each axis.", "每个方向在 1 − z 到 1 + z 之间随机缩放。"),
+            linear("shear_range", 45.0, 0.0, "Random shear up to ± this many degrees.", "随机错切，最多 ± 这么多度。"),
+            Param::new(
+                "horizontal_flip",
+                Kind::Choice { choices: OnOff::NAMES, default: "off" },
+                Help {
+                    en: "Mirror half the images left to right: fine for a T-shirt, wrong for a 2 or a 7.",
+                    zh: "把一半图片左右翻转：对 T 恤没问题，对数字 2 或 7 就错了。",
+                },
+            ),
+            Param::new(
+                "vertical_flip",
+                Kind::Choice { choices: OnOff::NAMES, default: "off" },
+                Help { en: "Turn half the images upside down.", zh: "把一半图片上下颠倒。" },
+            ),
+            Param::new(
+                "fill_mode",
+                Kind::Choice { choices: Fill::NAMES, default: "nearest" },
+                Help {
+                    en: "How pixels that come from outside the image are filled.",
+                    zh: "来自图像外部的像素如何填充。",
+                },
+            ),
+            linear("cval", 1.0, 0.0, "The value used by fill_mode=constant.", "fill_mode=constant 时使用的值。")
+                .active_when("fill_mode", &["constant"]),
+            params::EPOCHS.with_int_range(10, 50),
+            params::BATCH_SIZE,
+            params::ADAM_LEARNING_RATE,
+            params::TRAIN_SIZE.with_int_range(1_000, 12_000).with_help(Help {
+                en: "A small training set is where augmentation helps most.",
+                zh: "训练集越小，数据增强的作用越大。",
+            }),
+        ],
+    )
 };
 
-/// The transforms a config describes (used whatever `augment` says, e.g. for previews).
-pub fn generator(config: &Config) -> Augment {
-    Augment {
-        rotation_range: config.float("rotation_range"),
-        width_shift_range: config.float("width_shift_range"),
-        height_shift_range: config.float("height_shift_range"),
-        shear_range: config.float("shear_range"),
-        zoom_range: config.float("zoom_range"),
-        horizontal_flip: config.choice("horizontal_flip") == "on",
-        vertical_flip: config.choice("vertical_flip") == "on",
-        fill_mode: match config.choice("fill_mode") {
-            "constant" => FillMode::Constant,
-            "reflect" => FillMode::Reflect,
-            "wrap" => FillMode::Wrap,
-            _ => FillMode::Nearest,
-        },
-        cval: config.float("cval") as f32,
+/// The lab's typed configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AugmentationConfig {
+    /// Seed, dataset, epochs, batch size, training images.
+    pub training: TrainingConfig,
+    /// Whether this run transforms its training batches.
+    pub augment: bool,
+    /// The transforms (used for previews whatever `augment` says).
+    pub generator: Augment,
+    /// Adam's step size.
+    pub learning_rate: f32,
+}
+
+impl FromConfig for AugmentationConfig {
+    fn from_config(c: &Config) -> Self {
+        let on = |name: &str| c.choice::<OnOff>(name) == OnOff::On;
+        AugmentationConfig {
+            training: TrainingConfig::from_config(c),
+            augment: on("augment"),
+            generator: Augment {
+                rotation_range: c.float("rotation_range"),
+                width_shift_range: c.float("width_shift_range"),
+                height_shift_range: c.float("height_shift_range"),
+                shear_range: c.float("shear_range"),
+                zoom_range: c.float("zoom_range"),
+                horizontal_flip: on("horizontal_flip"),
+                vertical_flip: on("vertical_flip"),
+                fill_mode: match c.choice::<Fill>("fill_mode") {
+                    Fill::Nearest => FillMode::Nearest,
+                    Fill::Constant => FillMode::Constant,
+                    Fill::Reflect => FillMode::Reflect,
+                    Fill::Wrap => FillMode::Wrap,
+                },
+                cval: c.float("cval") as f32,
+            },
+            learning_rate: c.float("learning_rate") as f32,
+        }
     }
 }
 
@@ -133,38 +149,131 @@ pub fn shifted_test_generator() -> Augment {
     }
 }
 
-/// Builds a run of the augmentation lab from a checked config.
-pub fn build(config: Config, data: Rc<Dataset>) -> Result<Run, String> {
-    let specs = [
-        LayerSpec::conv2d(16, 3, Activation::Relu),
-        LayerSpec::MaxPooling2D { pool_size: 2 },
-        LayerSpec::Flatten,
-        LayerSpec::dense(64, Activation::Relu),
-        LayerSpec::dense(data.classes.len(), Activation::Softmax),
-    ];
-    let opt = Optimizer::adam(AdamConfig {
-        learning_rate: config.float("learning_rate") as f32,
-        ..AdamConfig::default()
-    });
-    let input = [data.train.rows, data.train.cols, 1];
-    let augment = (config.choice("augment") == "on").then(|| generator(&config));
-    Ok(Run::new(config, data, input, &specs, opt, false)?
-        .compare_train()
-        .with_augmentation(augment, shifted_test_generator()))
+/// A copy of `test` perturbed once by `shifted`, from a fixed seed (the same for every
+/// run, so runs compare on equal terms).
+fn perturbed(test: &Split, shifted: &Augment) -> Split {
+    let (h, w) = (test.rows, test.cols);
+    let mut rng = Rng::new(12_345);
+    let (mut src, mut out) = (vec![0.0f32; h * w], vec![0.0f32; h * w]);
+    let mut images = Vec::with_capacity(test.images.len());
+    for i in 0..test.len() {
+        for (s, &p) in src.iter_mut().zip(test.image(i)) {
+            *s = p as f32 / 255.0;
+        }
+        let t = shifted.random_transform(&mut rng, h, w);
+        shifted.apply(&t, &src, h, w, &mut out);
+        images.extend(out.iter().map(|&v| (v.clamp(0.0, 1.0) * 255.0).round() as u8));
+    }
+    Split {
+        images,
+        labels: test.labels.clone(),
+        rows: h,
+        cols: w,
+    }
 }
+
+/// What each epoch adds: training accuracy and loss, and accuracy on the perturbed test set.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Robustness {
+    /// Accuracy on the training subset (untransformed images).
+    pub train_accuracy: f64,
+    /// Loss on the training subset.
+    pub train_loss: f32,
+    /// Accuracy on the rotated-and-shifted copy of the test set.
+    pub shifted_accuracy: f64,
+}
+
+/// The augmentation lab's callbacks: transforms for every training image (from a generator
+/// seeded apart from the weights and the shuffling) and the perturbed test set.
+pub struct Augmentation {
+    augment: Option<(Augment, Rng)>,
+    shifted_test: Split,
+    out: Vec<f32>,
+}
+
+impl Callbacks for Augmentation {
+    type Steps = Nothing;
+    type Epoch = Robustness;
+
+    fn on_batch(&mut self, x: &mut [f32], h: usize, w: usize) {
+        let Some((gen, rng)) = &mut self.augment else {
+            return;
+        };
+        self.out.resize(h * w, 0.0);
+        for img in x.chunks_exact_mut(h * w) {
+            let t = gen.random_transform(rng, h, w);
+            gen.apply(&t, img, h, w, &mut self.out);
+            img.copy_from_slice(&self.out);
+        }
+    }
+
+    fn on_epoch_end(&mut self, trainer: &mut Trainer) -> Robustness {
+        let train = trainer.evaluate_train();
+        Robustness {
+            train_accuracy: train.accuracy,
+            train_loss: train.loss,
+            shifted_accuracy: trainer.evaluate(&self.shifted_test, self.shifted_test.len()).accuracy,
+        }
+    }
+}
+
+impl Recipe for Augmentation {
+    type Config = AugmentationConfig;
+    const PICTURES: bool = false;
+
+    fn spec() -> &'static LabSpec {
+        &SPEC
+    }
+
+    fn training(config: &AugmentationConfig) -> &TrainingConfig {
+        &config.training
+    }
+
+    fn build(config: &AugmentationConfig, data: Rc<Dataset>) -> Result<(Trainer, Augmentation), String> {
+        let specs = [
+            LayerSpec::conv2d(16, 3, Activation::Relu),
+            LayerSpec::MaxPooling2D { pool_size: 2 },
+            LayerSpec::Flatten,
+            LayerSpec::dense(64, Activation::Relu),
+            LayerSpec::dense(data.classes.len(), Activation::Softmax),
+        ];
+        let opt = Optimizer::adam(AdamConfig {
+            learning_rate: config.learning_rate,
+            ..AdamConfig::default()
+        });
+        let input = [data.train.rows, data.train.cols, 1];
+        let shifted_test = perturbed(&data.test, &shifted_test_generator());
+        let trainer = Trainer::new(&config.training, data, input, &specs, opt)?;
+        let seed = config.training.seed;
+        let augment = config
+            .augment
+            .then(|| (config.generator.clone(), Rng::new(seed ^ 0x0a06_3e47)));
+        Ok((trainer, Augmentation { augment, shifted_test, out: Vec::new() }))
+    }
+
+    fn preview(config: &AugmentationConfig, data: &Datasets, draw: u32) -> Result<Picture, String> {
+        let data = data.get(config.training.dataset.name())?;
+        Ok(preview(config, &data, PREVIEW_IMAGES, PREVIEW_VARIANTS, draw))
+    }
+}
+
+/// Rows of the preview grid (training images) and random variants of each.
+pub const PREVIEW_IMAGES: usize = 6;
+/// Random variants per image in the preview.
+pub const PREVIEW_VARIANTS: usize = 7;
 
 /// A grid of the first `images` training images (first column) and `variants` random
 /// transforms of each, as RGBA with 2-pixel gaps; `draw` picks a fresh, reproducible set.
 pub fn preview(
-    config: &Config,
+    config: &AugmentationConfig,
     data: &Dataset,
     images: usize,
     variants: usize,
     draw: u32,
-) -> (usize, usize, Vec<u8>) {
+) -> Picture {
     let (h, w) = (data.train.rows, data.train.cols);
-    let gen = generator(config);
-    let mut rng = crate::rng::Rng::new(((config.int("seed") as u64) << 20) ^ draw as u64);
+    let gen = &config.generator;
+    let mut rng = Rng::new((config.training.seed << 20) ^ draw as u64);
     let images = images.min(data.train.len());
     let (cols, rows) = (variants + 1, images);
     let (gw, gh) = (cols * (w + 2) + 2, rows * (h + 2) + 2);
@@ -192,5 +301,10 @@ pub fn preview(
             }
         }
     }
-    (gw, gh, rgba)
+    Picture {
+        key: "preview".into(),
+        width: gw,
+        height: gh,
+        rgba,
+    }
 }

@@ -5,41 +5,48 @@
 //! `categorical_crossentropy`, Adam, pixels scaled to [0, 1], training data shuffled every
 //! epoch (as Keras' `fit` does), test accuracy measured after each epoch.
 
-use super::schema::{Config, Help, Kind, LabSpec, Param};
-use super::trainer::{self, Run};
+use super::params;
+use super::training::{Callbacks, Nothing, Recipe, Trainer, TrainingConfig};
 use crate::data::Dataset;
 use crate::nn::adam::AdamConfig;
 use crate::nn::{Activation, LayerSpec, Optimizer};
+use crate::schema::{Config, FromConfig, Help, LabSpec};
 use std::rc::Rc;
 
 /// The lab's parameter table.
-pub const SPEC: LabSpec = LabSpec {
-    id: "cnn",
-    title: Help {
-        en: "Convolutional network",
-        zh: "卷积神经网络",
+pub static SPEC: LabSpec = LabSpec::new(
+    "cnn",
+    Help {
+        en: "CNN",
+        zh: "卷积网络",
     },
-    presets: &[],
-    params: &[
-        trainer::SEED,
-        trainer::DATASET,
-        trainer::EPOCHS,
-        trainer::BATCH_SIZE,
-        trainer::ADAM_LEARNING_RATE,
-        Param {
-            name: "train_size",
-            kind: Kind::Int {
-                min: 100,
-                max: 12_000,
-                default: 12_000,
-            },
-            help: Help {
-                en: "How many of the first training images to use.",
-                zh: "使用训练集中前多少张图片。",
-            },
-        },
+    &[
+        params::SEED,
+        params::DATASET,
+        params::EPOCHS,
+        params::BATCH_SIZE,
+        params::ADAM_LEARNING_RATE,
+        params::TRAIN_SIZE,
     ],
-};
+);
+
+/// The lab's typed configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CnnConfig {
+    /// Seed, dataset, epochs, batch size, training images.
+    pub training: TrainingConfig,
+    /// Adam's step size.
+    pub learning_rate: f32,
+}
+
+impl FromConfig for CnnConfig {
+    fn from_config(c: &Config) -> Self {
+        CnnConfig {
+            training: TrainingConfig::from_config(c),
+            learning_rate: c.float("learning_rate") as f32,
+        }
+    }
+}
 
 /// The Keras MNIST CNN.
 pub fn model_spec(classes: usize) -> Vec<LayerSpec> {
@@ -56,13 +63,36 @@ pub fn model_spec(classes: usize) -> Vec<LayerSpec> {
     ]
 }
 
-/// Builds a run of the CNN lab from a checked config.
-pub fn build(config: Config, data: Rc<Dataset>) -> Result<Run, String> {
-    let opt = Optimizer::adam(AdamConfig {
-        learning_rate: config.float("learning_rate") as f32,
-        ..AdamConfig::default()
-    });
-    let input = [data.train.rows, data.train.cols, 1];
-    let specs = model_spec(data.classes.len());
-    Run::new(config, data, input, &specs, opt, false)
+/// The CNN lab: nothing beyond the shared loop.
+pub struct Cnn;
+
+impl Callbacks for Cnn {
+    type Steps = Nothing;
+    type Epoch = Nothing;
+
+    fn on_epoch_end(&mut self, _trainer: &mut Trainer) -> Nothing {
+        Nothing {}
+    }
+}
+
+impl Recipe for Cnn {
+    type Config = CnnConfig;
+
+    fn spec() -> &'static LabSpec {
+        &SPEC
+    }
+
+    fn training(config: &CnnConfig) -> &TrainingConfig {
+        &config.training
+    }
+
+    fn build(config: &CnnConfig, data: Rc<Dataset>) -> Result<(Trainer, Cnn), String> {
+        let opt = Optimizer::adam(AdamConfig {
+            learning_rate: config.learning_rate,
+            ..AdamConfig::default()
+        });
+        let input = [data.train.rows, data.train.cols, 1];
+        let specs = model_spec(data.classes.len());
+        Ok((Trainer::new(&config.training, data, input, &specs, opt)?, Cnn))
+    }
 }

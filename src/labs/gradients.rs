@@ -6,104 +6,145 @@
 //! `clipnorm`. Every step records each layer's gradient L2 norm and update/weight ratio,
 //! and a run stops with the step and layer where gradients became non-finite.
 
-use super::schema::{Config, Help, Kind, LabSpec, Param, Preset};
-use super::trainer::{self, Run};
+use super::params::{self, OnOff};
+use super::training::{Callbacks, Nothing, Recipe, Trainer, TrainingConfig};
 use crate::data::Dataset;
 use crate::nn::adam::AdamConfig;
+use crate::nn::loss::BatchLoss;
 use crate::nn::sgd::SgdConfig;
-use crate::nn::{Activation, Clip, Initializer, LayerSpec, Optimizer};
+use crate::nn::{Activation, Clip, Initializer, LayerSpec, Optimizer, Sequential};
+use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param, Preset};
+use serde::Serialize;
 use std::rc::Rc;
 
+crate::choice_enum! {
+    /// The hidden layers' activation.
+    pub enum HiddenActivation {
+        /// Logistic sigmoid.
+        Sigmoid = "sigmoid",
+        /// Hyperbolic tangent.
+        Tanh = "tanh",
+        /// Rectified linear unit.
+        Relu = "relu",
+        /// Leaky ReLU with slope 0.2 below zero.
+        LeakyRelu = "leaky_relu",
+        /// Identity.
+        Linear = "linear",
+    }
+}
+
+crate::choice_enum! {
+    /// How the kernels start (Keras' initializer names).
+    pub enum KernelInit {
+        /// Normal with `init_stddev`.
+        RandomNormal = "random_normal",
+        /// Uniform in ±`init_stddev`.
+        RandomUniform = "random_uniform",
+        /// Keras' default.
+        GlorotUniform = "glorot_uniform",
+        /// Glorot, normal.
+        GlorotNormal = "glorot_normal",
+        /// He, normal (suits relu).
+        HeNormal = "he_normal",
+        /// He, uniform.
+        HeUniform = "he_uniform",
+        /// LeCun, normal.
+        LecunNormal = "lecun_normal",
+    }
+}
+
+crate::choice_enum! {
+    /// The optimizer.
+    pub enum OptimizerChoice {
+        /// Plain stochastic gradient descent.
+        Sgd = "sgd",
+        /// Adam.
+        Adam = "adam",
+    }
+}
+
 /// The lab's parameter table.
-pub const SPEC: LabSpec = LabSpec {
-    id: "gradients",
-    title: Help { en: "Vanishing and exploding gradients", zh: "梯度消失与梯度爆炸" },
-    params: &[
-        trainer::SEED,
-        trainer::DATASET,
-        Param {
-            name: "depth",
-            kind: Kind::Int { min: 1, max: 20, default: 10 },
-            help: Help { en: "Hidden Dense layers stacked before the output layer.", zh: "输出层之前堆叠的隐藏全连接层数。" },
-        },
-        Param {
-            name: "width",
-            kind: Kind::Int { min: 4, max: 128, default: 32 },
-            help: Help { en: "Units in each hidden layer.", zh: "每个隐藏层的神经元数。" },
-        },
-        Param {
-            name: "activation",
-            kind: Kind::Choice { choices: &["sigmoid", "tanh", "relu", "leaky_relu", "linear"], default: "relu" },
-            help: Help {
-                en: "Sigmoid and tanh squash large inputs, so their slope, and the gradient passed back, shrinks.",
-                zh: "sigmoid 和 tanh 会压缩较大的输入，斜率变小，反向传回的梯度也随之变小。",
-            },
-        },
-        Param {
-            name: "kernel_initializer",
-            kind: Kind::Choice {
-                choices: &["random_normal", "random_uniform", "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal"],
-                default: "he_normal",
-            },
-            help: Help {
-                en: "How the weights start. He suits relu, Glorot suits tanh/sigmoid; random_* use init_stddev whatever the layer size.",
-                zh: "权重的初始方式。He 适合 relu，Glorot 适合 tanh/sigmoid；random_* 不管层大小，都使用 init_stddev。",
-            },
-        },
-        Param {
-            name: "init_stddev",
-            kind: Kind::Float { min: 1e-4, max: 10.0, default: 0.05, log: true },
-            help: Help {
-                en: "Spread of random_normal (its stddev) and random_uniform (its half-width).",
-                zh: "random_normal 的标准差，或 random_uniform 的半宽。",
-            },
-        },
-        Param {
-            name: "batch_norm",
-            kind: Kind::Choice { choices: &["off", "on"], default: "off" },
-            help: Help {
-                en: "BatchNormalization after every hidden layer keeps each layer's inputs at a steady scale.",
-                zh: "在每个隐藏层后加入 BatchNormalization，让每层输入保持稳定的尺度。",
-            },
-        },
-        Param {
-            name: "optimizer",
-            kind: Kind::Choice { choices: &["sgd", "adam"], default: "sgd" },
-            help: Help {
-                en: "Plain SGD shows raw gradient sizes; Adam rescales each step and hides some of the problem.",
-                zh: "普通 SGD 直接体现梯度大小；Adam 会重新缩放每一步，掩盖部分问题。",
-            },
-        },
-        Param {
-            name: "learning_rate",
-            kind: Kind::Float { min: 1e-5, max: 10.0, default: 0.1, log: true },
-            help: Help { en: "Step size of the optimizer.", zh: "优化器的步长。" },
-        },
-        Param {
-            name: "clipnorm",
-            kind: Kind::Float { min: 0.0, max: 100.0, default: 0.0, log: false },
-            help: Help {
-                en: "Caps each tensor's gradient norm before the update (Keras clipnorm); 0 turns it off.",
-                zh: "更新前限制每个张量的梯度范数（Keras 的 clipnorm）；0 表示关闭。",
-            },
-        },
-        Param {
-            name: "epochs",
-            kind: Kind::Int { min: 1, max: 20, default: 3 },
-            help: Help { en: "Passes over the training images.", zh: "遍历训练集的轮数。" },
-        },
-        Param {
-            name: "batch_size",
-            kind: Kind::Int { min: 1, max: 512, default: 64 },
-            help: Help { en: "Images per gradient step.", zh: "每次梯度更新使用的图片数。" },
-        },
-        Param {
-            name: "train_size",
-            kind: Kind::Int { min: 100, max: 12_000, default: 12_000 },
-            help: Help { en: "How many of the first training images to use.", zh: "使用训练集中前多少张图片。" },
-        },
-    ],
-    presets: &[
+pub static SPEC: LabSpec = LabSpec {
+    presets: PRESETS,
+    ..LabSpec::new(
+        "gradients",
+        Help { en: "Gradients", zh: "梯度消失与爆炸" },
+        &[
+            params::SEED,
+            params::DATASET,
+            Param::new(
+                "depth",
+                Kind::Int { min: 1, max: 20, default: 10 },
+                Help { en: "Hidden Dense layers stacked before the output layer.", zh: "输出层之前堆叠的隐藏全连接层数。" },
+            ),
+            Param::new(
+                "width",
+                Kind::Int { min: 4, max: 128, default: 32 },
+                Help { en: "Units in each hidden layer.", zh: "每个隐藏层的神经元数。" },
+            ),
+            Param::new(
+                "activation",
+                Kind::Choice { choices: HiddenActivation::NAMES, default: "relu" },
+                Help {
+                    en: "Sigmoid and tanh squash large inputs, so their slope, and the gradient passed back, shrinks.",
+                    zh: "sigmoid 和 tanh 会压缩较大的输入，斜率变小，反向传回的梯度也随之变小。",
+                },
+            ),
+            Param::new(
+                "kernel_initializer",
+                Kind::Choice { choices: KernelInit::NAMES, default: "he_normal" },
+                Help {
+                    en: "How the weights start. He suits relu, Glorot suits tanh/sigmoid; random_* use init_stddev whatever the layer size.",
+                    zh: "权重的初始方式。He 适合 relu，Glorot 适合 tanh/sigmoid；random_* 不管层大小，都使用 init_stddev。",
+                },
+            ),
+            Param::new(
+                "init_stddev",
+                Kind::Float { min: 1e-4, max: 10.0, default: 0.05, log: true },
+                Help {
+                    en: "Spread of random_normal (its stddev) and random_uniform (its half-width).",
+                    zh: "random_normal 的标准差，或 random_uniform 的半宽。",
+                },
+            )
+            .active_when("kernel_initializer", &["random_normal", "random_uniform"]),
+            Param::new(
+                "batch_norm",
+                Kind::Choice { choices: OnOff::NAMES, default: "off" },
+                Help {
+                    en: "BatchNormalization after every hidden layer keeps each layer's inputs at a steady scale.",
+                    zh: "在每个隐藏层后加入 BatchNormalization，让每层输入保持稳定的尺度。",
+                },
+            ),
+            Param::new(
+                "optimizer",
+                Kind::Choice { choices: OptimizerChoice::NAMES, default: "sgd" },
+                Help {
+                    en: "Plain SGD shows raw gradient sizes; Adam rescales each step and hides some of the problem.",
+                    zh: "普通 SGD 直接体现梯度大小；Adam 会重新缩放每一步，掩盖部分问题。",
+                },
+            ),
+            Param::new(
+                "learning_rate",
+                Kind::Float { min: 1e-5, max: 10.0, default: 0.1, log: true },
+                Help { en: "Step size of the optimizer.", zh: "优化器的步长。" },
+            ),
+            Param::new(
+                "clipnorm",
+                Kind::Float { min: 0.0, max: 100.0, default: 0.0, log: false },
+                Help {
+                    en: "Caps each tensor's gradient norm before the update (Keras clipnorm); 0 turns it off.",
+                    zh: "更新前限制每个张量的梯度范数（Keras 的 clipnorm）；0 表示关闭。",
+                },
+            ),
+            params::EPOCHS.with_int_range(3, 20),
+            params::BATCH_SIZE.with_int_range(64, 512),
+            params::TRAIN_SIZE,
+        ],
+    )
+};
+
+/// One-click textbook cases.
+const PRESETS: &[Preset] = &[
         Preset {
             id: "vanishing",
             title: Help { en: "Vanishing", zh: "梯度消失" },
@@ -140,81 +181,159 @@ pub const SPEC: LabSpec = LabSpec {
             },
             values: &[("activation", "relu"), ("kernel_initializer", "he_normal"), ("batch_norm", "on"), ("optimizer", "sgd"), ("learning_rate", "0.1"), ("clipnorm", "1")],
         },
-    ],
-};
+];
 
-fn initializer(config: &Config) -> Initializer {
-    let s = config.float("init_stddev") as f32;
-    match config.choice("kernel_initializer") {
-        "random_normal" => Initializer::RandomNormal {
-            mean: 0.0,
-            stddev: s,
-        },
-        "random_uniform" => Initializer::RandomUniform {
-            minval: -s,
-            maxval: s,
-        },
-        "glorot_normal" => Initializer::GlorotNormal,
-        "he_normal" => Initializer::HeNormal,
-        "he_uniform" => Initializer::HeUniform,
-        "lecun_normal" => Initializer::LecunNormal,
-        _ => Initializer::GlorotUniform,
+/// The lab's typed configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradientsConfig {
+    /// Seed, dataset, epochs, batch size, training images.
+    pub training: TrainingConfig,
+    /// Hidden layers.
+    pub depth: usize,
+    /// Units per hidden layer.
+    pub width: usize,
+    /// Hidden activation.
+    pub activation: HiddenActivation,
+    /// Kernel initializer.
+    pub kernel_initializer: KernelInit,
+    /// Spread of the random_* initializers.
+    pub init_stddev: f32,
+    /// BatchNormalization after each hidden layer.
+    pub batch_norm: bool,
+    /// SGD or Adam.
+    pub optimizer: OptimizerChoice,
+    /// Step size.
+    pub learning_rate: f32,
+    /// Keras' clipnorm; 0 is off.
+    pub clipnorm: f32,
+}
+
+impl FromConfig for GradientsConfig {
+    fn from_config(c: &Config) -> Self {
+        GradientsConfig {
+            training: TrainingConfig::from_config(c),
+            depth: c.count("depth"),
+            width: c.count("width"),
+            activation: c.choice("activation"),
+            kernel_initializer: c.choice("kernel_initializer"),
+            init_stddev: c.float("init_stddev") as f32,
+            batch_norm: c.choice::<OnOff>("batch_norm") == OnOff::On,
+            optimizer: c.choice("optimizer"),
+            learning_rate: c.float("learning_rate") as f32,
+            clipnorm: c.float("clipnorm") as f32,
+        }
     }
 }
 
-fn activation(config: &Config) -> Activation {
-    match config.choice("activation") {
-        "sigmoid" => Activation::Sigmoid,
-        "tanh" => Activation::Tanh,
-        "leaky_relu" => Activation::LeakyRelu,
-        "linear" => Activation::Linear,
-        _ => Activation::Relu,
+impl GradientsConfig {
+    fn initializer(&self) -> Initializer {
+        let s = self.init_stddev;
+        match self.kernel_initializer {
+            KernelInit::RandomNormal => Initializer::RandomNormal { mean: 0.0, stddev: s },
+            KernelInit::RandomUniform => Initializer::RandomUniform { minval: -s, maxval: s },
+            KernelInit::GlorotUniform => Initializer::GlorotUniform,
+            KernelInit::GlorotNormal => Initializer::GlorotNormal,
+            KernelInit::HeNormal => Initializer::HeNormal,
+            KernelInit::HeUniform => Initializer::HeUniform,
+            KernelInit::LecunNormal => Initializer::LecunNormal,
+        }
     }
-}
 
-/// The deep MLP a config describes.
-pub fn model_spec(config: &Config, classes: usize) -> Vec<LayerSpec> {
-    let init = initializer(config);
-    let mut specs = Vec::new();
-    for _ in 0..config.int("depth") {
+    fn activation(&self) -> Activation {
+        match self.activation {
+            HiddenActivation::Sigmoid => Activation::Sigmoid,
+            HiddenActivation::Tanh => Activation::Tanh,
+            HiddenActivation::Relu => Activation::Relu,
+            HiddenActivation::LeakyRelu => Activation::LeakyRelu,
+            HiddenActivation::Linear => Activation::Linear,
+        }
+    }
+
+    /// The deep MLP this config describes.
+    pub fn model_spec(&self, classes: usize) -> Vec<LayerSpec> {
+        let init = self.initializer();
+        let mut specs = Vec::new();
+        for _ in 0..self.depth {
+            specs.push(LayerSpec::Dense {
+                units: self.width,
+                activation: self.activation(),
+                kernel_initializer: init,
+                kernel_regularizer: None,
+            });
+            if self.batch_norm {
+                specs.push(LayerSpec::BatchNormalization);
+            }
+        }
         specs.push(LayerSpec::Dense {
-            units: config.int("width") as usize,
-            activation: activation(config),
+            units: classes,
+            activation: Activation::Softmax,
             kernel_initializer: init,
             kernel_regularizer: None,
         });
-        if config.choice("batch_norm") == "on" {
-            specs.push(LayerSpec::BatchNormalization);
-        }
+        specs
     }
-    specs.push(LayerSpec::Dense {
-        units: classes,
-        activation: Activation::Softmax,
-        kernel_initializer: init,
-        kernel_regularizer: None,
-    });
-    specs
 }
 
-/// Builds a run of the gradients lab from a checked config.
-pub fn build(config: Config, data: Rc<Dataset>) -> Result<Run, String> {
-    let lr = config.float("learning_rate") as f32;
-    let opt = match config.choice("optimizer") {
-        "adam" => Optimizer::adam(AdamConfig {
-            learning_rate: lr,
-            ..AdamConfig::default()
-        }),
-        _ => Optimizer::sgd(SgdConfig {
-            learning_rate: lr,
-            ..SgdConfig::default()
-        }),
-    };
-    let clipnorm = config.float("clipnorm") as f32;
-    let opt = opt.with_clip(Clip {
-        clipnorm: (clipnorm > 0.0).then_some(clipnorm),
-        ..Clip::default()
-    });
-    let input = [1, 1, data.train.rows * data.train.cols];
-    let specs = model_spec(&config, data.classes.len());
-    Run::new(config, data, input, &specs, opt, true)
+/// Per step, each layer with weights: its gradient norm and how much the step moved it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LayerSteps {
+    /// Per step, each trainable layer's gradient L2 norm (input side first).
+    pub grad_norms: Vec<Vec<f32>>,
+    /// Per step, each trainable layer's update/weight ratio.
+    pub update_ratios: Vec<Vec<f32>>,
+}
+
+/// The gradients lab: records every layer's statistics at every step.
+pub struct Gradients;
+
+impl Callbacks for Gradients {
+    type Steps = LayerSteps;
+    type Epoch = Nothing;
+
+    fn on_step(&mut self, model: &Sequential, _out: &BatchLoss, steps: &mut LayerSteps) {
+        if let Some(stats) = model.layer_stats() {
+            steps.grad_norms.push(stats.iter().map(|s| s.grad_norm).collect());
+            steps.update_ratios.push(stats.iter().map(|s| s.update_ratio).collect());
+        }
+    }
+
+    fn on_epoch_end(&mut self, _trainer: &mut Trainer) -> Nothing {
+        Nothing {}
+    }
+}
+
+impl Recipe for Gradients {
+    type Config = GradientsConfig;
+
+    fn spec() -> &'static LabSpec {
+        &SPEC
+    }
+
+    fn training(config: &GradientsConfig) -> &TrainingConfig {
+        &config.training
+    }
+
+    fn build(config: &GradientsConfig, data: Rc<Dataset>) -> Result<(Trainer, Gradients), String> {
+        let lr = config.learning_rate;
+        let opt = match config.optimizer {
+            OptimizerChoice::Adam => Optimizer::adam(AdamConfig {
+                learning_rate: lr,
+                ..AdamConfig::default()
+            }),
+            OptimizerChoice::Sgd => Optimizer::sgd(SgdConfig {
+                learning_rate: lr,
+                ..SgdConfig::default()
+            }),
+        };
+        let clipnorm = config.clipnorm;
+        let opt = opt.with_clip(Clip {
+            clipnorm: (clipnorm > 0.0).then_some(clipnorm),
+            ..Clip::default()
+        });
+        let input = [1, 1, data.train.rows * data.train.cols];
+        let specs = config.model_spec(data.classes.len());
+        let mut trainer = Trainer::new(&config.training, data, input, &specs, opt)?;
+        trainer.model_mut().record_stats(true);
+        Ok((trainer, Gradients))
+    }
 }

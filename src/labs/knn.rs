@@ -8,12 +8,16 @@
 //! One pass over the training rows per test row yields the votes for every k = 1..15, so
 //! the accuracy-by-k curve costs little more than the chosen k alone.
 
-use super::schema::{Config, Help, Kind, LabSpec, Param};
+use super::evaluate::WeightsChoice;
+use super::params::DatasetChoice;
+use super::protocol::{Budget, Datasets, Lab, Outcome, Phase, Picture, Progress, RunInfo};
 use crate::data::Dataset;
-use crate::knn::{KNeighborsClassifier, Metric, Weights};
+use crate::knn::{KNeighborsClassifier, Metric};
 use crate::metrics;
+use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param};
 use crate::split::{train_test_split, TestSize};
 use serde::Serialize;
+use std::rc::Rc;
 
 /// Largest k of the accuracy-by-k curve (and of `n_neighbors`).
 pub const MAX_K: usize = 15;
@@ -21,101 +25,140 @@ pub const MAX_K: usize = 15;
 pub const SHOWN_NEIGHBORS: usize = 5;
 /// Test rows in the neighbour gallery (mistakes first).
 pub const GALLERY_ROWS: usize = 12;
+/// Test rows classified per unit of work (one block of the distance computation).
+const ROWS_PER_UNIT: usize = 32;
+/// The lab classifies digits: the one place that says so.
+const DATASET: DatasetChoice = DatasetChoice::Mnist;
+
+crate::choice_enum! {
+    /// The distance between images.
+    pub enum MetricChoice {
+        /// Straight-line distance.
+        Euclidean = "euclidean",
+        /// Sum of absolute pixel differences.
+        Manhattan = "manhattan",
+    }
+}
+
+/// `n_neighbors`: shared with the evaluate lab.
+pub const N_NEIGHBORS: Param = Param::new(
+    "n_neighbors",
+    Kind::Int {
+        min: 1,
+        max: MAX_K as i64,
+        default: 3,
+    },
+    Help {
+        en: "k: how many nearest training images vote on each test image.",
+        zh: "k：每张测试图片由多少张最近的训练图片投票决定。",
+    },
+);
+
+/// `weights`: shared with the evaluate lab.
+pub const WEIGHTS: Param = Param::new(
+    "weights",
+    Kind::Choice {
+        choices: WeightsChoice::NAMES,
+        default: "uniform",
+    },
+    Help {
+        en: "uniform = one vote each; distance = closer neighbours count more (1/d).",
+        zh: "uniform：每个近邻一票；distance：越近的近邻权重越大（1/d）。",
+    },
+);
 
 /// The lab's parameter table (scikit-learn argument names).
-pub const SPEC: LabSpec = LabSpec {
-    id: "knn",
-    title: Help {
-        en: "k-nearest neighbours",
-        zh: "k 近邻",
+pub static SPEC: LabSpec = LabSpec::new(
+    "knn",
+    Help {
+        en: "KNN",
+        zh: "K 近邻",
     },
-    presets: &[],
-    params: &[
-        Param {
-            name: "n_samples",
-            kind: Kind::Int {
+    &[
+        Param::new(
+            "n_samples",
+            Kind::Int {
                 min: 100,
                 max: 12_000,
                 default: 10_000,
             },
-            help: Help {
+            Help {
                 en: "How many of the first MNIST training images to use (train + test).",
                 zh: "使用 MNIST 训练集中前多少张图片（训练集与测试集合计）。",
             },
-        },
-        Param {
-            name: "test_size",
-            kind: Kind::Float {
+        ),
+        Param::new(
+            "test_size",
+            Kind::Float {
                 min: 0.05,
                 max: 0.5,
                 default: 0.2,
                 log: false,
             },
-            help: Help {
+            Help {
                 en: "Fraction of the images held out for testing (train_test_split).",
                 zh: "留作测试的图片比例（train_test_split）。",
             },
-        },
-        Param {
-            name: "random_state",
-            kind: Kind::Int {
+        ),
+        Param::new(
+            "random_state",
+            Kind::Int {
                 min: 0,
                 max: 4_294_967_295,
                 default: 42,
             },
-            help: Help {
+            Help {
                 en: "Seed of the train/test shuffle (numpy's, so scikit-learn gives the same \
                      split).",
                 zh: "划分训练/测试集时打乱顺序的随机种子（与 numpy 相同，scikit-learn 得到同样的划分）。",
             },
-        },
-        Param {
-            name: "n_neighbors",
-            kind: Kind::Int {
-                min: 1,
-                max: MAX_K as i64,
-                default: 3,
-            },
-            help: Help {
-                en: "k: how many nearest training images vote on each test image.",
-                zh: "k：每张测试图片由多少张最近的训练图片投票决定。",
-            },
-        },
-        Param {
-            name: "weights",
-            kind: Kind::Choice {
-                choices: &["uniform", "distance"],
-                default: "uniform",
-            },
-            help: Help {
-                en: "uniform = one vote each; distance = closer neighbours count more (1/d).",
-                zh: "uniform：每个近邻一票；distance：越近的近邻权重越大（1/d）。",
-            },
-        },
-        Param {
-            name: "metric",
-            kind: Kind::Choice {
-                choices: &["euclidean", "manhattan"],
+        ),
+        N_NEIGHBORS,
+        WEIGHTS,
+        Param::new(
+            "metric",
+            Kind::Choice {
+                choices: MetricChoice::NAMES,
                 default: "euclidean",
             },
-            help: Help {
+            Help {
                 en: "Distance between images: euclidean = straight line; manhattan = sum of \
                      pixel differences.",
                 zh: "图片间的距离：euclidean 为直线距离；manhattan 为像素差的绝对值之和。",
             },
-        },
+        ),
     ],
-};
+);
 
-/// How far prediction has got.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct KnnProgress {
-    /// Test rows predicted so far.
-    pub done_rows: usize,
-    /// Test rows in all.
-    pub total_rows: usize,
-    /// True when every test row is predicted.
-    pub done: bool,
+/// The lab's typed configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KnnConfig {
+    /// Images split into train + test.
+    pub n_samples: usize,
+    /// Share held out.
+    pub test_size: f64,
+    /// numpy seed of the split.
+    pub random_state: u32,
+    /// k.
+    pub n_neighbors: usize,
+    /// How neighbours vote.
+    pub weights: WeightsChoice,
+    /// The distance.
+    pub metric: MetricChoice,
+}
+
+impl FromConfig for KnnConfig {
+    fn from_config(c: &Config) -> Self {
+        KnnConfig {
+            n_samples: c.count("n_samples"),
+            test_size: c.float("test_size"),
+            // The table's range is exactly u32's.
+            random_state: c.int("random_state") as u32,
+            n_neighbors: c.count("n_neighbors"),
+            weights: c.choice("weights"),
+            metric: c.choice("metric"),
+        }
+    }
 }
 
 /// The neighbours of one test image.
@@ -162,101 +205,27 @@ pub struct KnnReport {
 }
 
 /// A prepared KNN run: split done, model fitted, test rows predicted chunk by chunk.
-pub struct KnnRun {
+pub struct Knn {
+    data: Rc<Dataset>,
     model: KNeighborsClassifier,
     train_idx: Vec<usize>,
     test_idx: Vec<usize>,
     x_test: Vec<f32>,
     y_test: Vec<i64>,
     y_train: Vec<i64>,
-    classes: usize,
     max_k: usize,
     /// Per predicted test row, the prediction for each k = 1..=max_k.
     by_k: Vec<Vec<i64>>,
+    report: Option<KnnReport>,
 }
 
-impl KnnRun {
-    /// Splits the first `n_samples` training images of `data` and fits the classifier.
-    pub fn new(config: &Config, data: &Dataset) -> Result<KnnRun, String> {
-        let n = config.int("n_samples") as usize;
-        if data.train.len() < n {
-            return Err(format!(
-                "n_samples={n} but the {} data holds {} training images",
-                data.name,
-                data.train.len()
-            ));
-        }
-        let test_size = TestSize::Fraction(config.float("test_size"));
-        let seed = u32::try_from(config.int("random_state"))
-            .map_err(|_| "random_state must be from 0 to 4294967295".to_string())?;
-        let (train_idx, test_idx) = train_test_split(n, test_size, seed, true, None)?;
-        let d = data.train.rows * data.train.cols;
-        let rows = |idx: &[usize]| -> Vec<f32> {
-            let mut x = Vec::with_capacity(idx.len() * d);
-            for &i in idx {
-                x.extend(data.train.image(i).iter().map(|&p| p as f32 / 255.0f32));
-            }
-            x
-        };
-        let labels = |idx: &[usize]| -> Vec<i64> {
-            idx.iter().map(|&i| data.train.labels[i] as i64).collect()
-        };
-        let weights = match config.choice("weights") {
-            "distance" => Weights::Distance,
-            _ => Weights::Uniform,
-        };
-        let metric = match config.choice("metric") {
-            "manhattan" => Metric::Manhattan,
-            _ => Metric::Euclidean,
-        };
-        let y_train = labels(&train_idx);
-        let k = config.int("n_neighbors") as usize;
-        let model = KNeighborsClassifier::fit(rows(&train_idx), d, &y_train, k, weights, metric)?;
-        let max_k = MAX_K.min(model.n_train());
-        Ok(KnnRun {
-            model,
-            x_test: rows(&test_idx),
-            y_test: labels(&test_idx),
-            y_train,
-            train_idx,
-            test_idx,
-            classes: data.classes.len(),
-            max_k,
-            by_k: Vec::new(),
-        })
-    }
-
-    /// Progress so far.
-    pub fn progress(&self) -> KnnProgress {
-        KnnProgress {
-            done_rows: self.by_k.len(),
-            total_rows: self.test_idx.len(),
-            done: self.by_k.len() == self.test_idx.len(),
-        }
-    }
-
-    /// Predicts up to `max_rows` more test rows (at least one while any are left).
-    pub fn step(&mut self, max_rows: usize) -> KnnProgress {
-        let start = self.by_k.len();
-        let end = (start + max_rows.max(1)).min(self.test_idx.len());
-        if start < end {
-            let q = self.model.queries(&self.x_test).expect("checked test rows");
-            self.by_k
-                .extend(q.predict_by_k_chunk(start, end, self.max_k));
-        }
-        self.progress()
-    }
-
-    /// Predicts every remaining test row.
-    pub fn finish(&mut self) -> KnnProgress {
-        self.step(usize::MAX)
-    }
-
+impl Knn {
     /// The results; `None` until every test row is predicted.
-    pub fn report(&self) -> Option<KnnReport> {
-        if !self.progress().done {
-            return None;
-        }
+    pub fn report(&self) -> Option<&KnnReport> {
+        self.report.as_ref()
+    }
+
+    fn make_report(&self) -> Option<KnnReport> {
         let k = self.model.n_neighbors;
         let preds: Vec<i64> = self.by_k.iter().map(|p| p[k - 1]).collect();
         let accuracy = metrics::accuracy_score(&self.y_test, &preds).ok()?;
@@ -266,7 +235,7 @@ impl KnnRun {
                 metrics::accuracy_score(&self.y_test, &p).unwrap_or(f64::NAN)
             })
             .collect();
-        let labels: Vec<i64> = (0..self.classes as i64).collect();
+        let labels: Vec<i64> = (0..self.data.classes.len() as i64).collect();
         let cm = metrics::confusion_matrix(&self.y_test, &preds, Some(&labels)).ok()?;
         let shown = SHOWN_NEIGHBORS.min(self.test_idx.len());
         let q = self.model.queries(&self.x_test).expect("checked test rows");
@@ -310,5 +279,125 @@ impl KnnRun {
             neighbors,
             gallery,
         })
+    }
+
+    /// The gallery's images: each row's test image and its neighbours (all from the MNIST
+    /// training file, keyed `train/<index>`).
+    fn gallery_pictures(&self, report: &KnnReport) -> Vec<Picture> {
+        let mut seen = std::collections::BTreeSet::new();
+        report
+            .gallery
+            .iter()
+            .flat_map(|g| std::iter::once(g.image).chain(g.images.iter().copied()))
+            .filter(|&i| seen.insert(i))
+            .map(|i| Picture::of_image(&self.data, false, i))
+            .collect()
+    }
+}
+
+impl Lab for Knn {
+    type Config = KnnConfig;
+    type Payload = ();
+
+    fn spec() -> &'static LabSpec {
+        &SPEC
+    }
+
+    fn datasets(_config: &KnnConfig) -> Vec<&'static str> {
+        vec![DATASET.name()]
+    }
+
+    /// Splits the first `n_samples` training images and fits the classifier.
+    fn new(config: KnnConfig, data: &Datasets) -> Result<Self, String> {
+        let data = data.get(DATASET.name())?;
+        let n = config.n_samples;
+        if data.train.len() < n {
+            return Err(format!(
+                "n_samples={n} but the {} data holds {} training images",
+                data.name,
+                data.train.len()
+            ));
+        }
+        let test_size = TestSize::Fraction(config.test_size);
+        let (train_idx, test_idx) = train_test_split(n, test_size, config.random_state, true, None)?;
+        let d = data.train.rows * data.train.cols;
+        let rows = |idx: &[usize]| -> Vec<f32> {
+            let mut x = Vec::with_capacity(idx.len() * d);
+            for &i in idx {
+                x.extend(data.train.image(i).iter().map(|&p| p as f32 / 255.0f32));
+            }
+            x
+        };
+        let labels = |idx: &[usize]| -> Vec<i64> {
+            idx.iter().map(|&i| data.train.labels[i] as i64).collect()
+        };
+        let metric = match config.metric {
+            MetricChoice::Euclidean => Metric::Euclidean,
+            MetricChoice::Manhattan => Metric::Manhattan,
+        };
+        let y_train = labels(&train_idx);
+        let k = config.n_neighbors;
+        let model = KNeighborsClassifier::fit(rows(&train_idx), d, &y_train, k, config.weights.into(), metric)?;
+        let max_k = MAX_K.min(model.n_train());
+        Ok(Knn {
+            model,
+            x_test: rows(&test_idx),
+            y_test: labels(&test_idx),
+            y_train,
+            train_idx,
+            test_idx,
+            max_k,
+            by_k: Vec::new(),
+            report: None,
+            data,
+        })
+    }
+
+    /// Classifies test rows in blocks while the budget lasts.
+    fn step(&mut self, budget: &mut Budget) -> Progress<()> {
+        let total = self.test_idx.len();
+        let q = self.model.queries(&self.x_test).expect("checked test rows");
+        while self.by_k.len() < total && budget.next() {
+            let start = self.by_k.len();
+            let end = (start + ROWS_PER_UNIT).min(total);
+            self.by_k.extend(q.predict_by_k_chunk(start, end, self.max_k));
+        }
+        let done = self.by_k.len() == total;
+        let mut pictures = Vec::new();
+        if done && self.report.is_none() {
+            self.report = self.make_report();
+            if let Some(r) = &self.report {
+                pictures = self.gallery_pictures(r);
+            }
+        }
+        Progress {
+            phase: Phase::Classify,
+            step: self.by_k.len(),
+            total,
+            fraction: self.by_k.len() as f64 / total.max(1) as f64,
+            samples: self.by_k.len() as u64,
+            done,
+            stopped: None,
+            payload: (),
+            pictures,
+        }
+    }
+
+    fn outcome(&self) -> Outcome {
+        let Some(r) = &self.report else {
+            return Outcome::default();
+        };
+        Outcome {
+            metrics: [("test_accuracy".to_string(), r.accuracy)].into(),
+            report: serde_json::to_value(r).unwrap_or_default(),
+            ..Outcome::default()
+        }
+    }
+
+    fn info(&self) -> RunInfo {
+        RunInfo {
+            classes: self.data.classes.clone(),
+            ..RunInfo::default()
+        }
     }
 }

@@ -1,159 +1,181 @@
 //! The metrics lab: type labels (and optionally scores) into the link, get scikit-learn's
 //! numbers for them, with its warnings as plain words.
 //!
-//! Everything is computed by [`crate::metrics`] (scikit-learn-exact). With `model=lists`
-//! it is not a training lab: [`evaluate`] answers at once. With `model=cnn` or `knn` the
-//! lab trains and scores a real model instead ([`super::evaluate`]); this file holds the
-//! table for both, which keys each model uses ([`inactive_params`]) and which keys only
-//! change the views ([`VIEW_KEYS`], [`same_model`]).
+//! Everything is computed by [`crate::metrics`] (scikit-learn-exact). It needs no data
+//! and finishes in its first step, so the page runs it on every edit (a `live` lab). The
+//! `evaluate` lab trains a real model and scores it with the same functions.
 //!
 //! JSON of the report: non-finite numbers cannot be JSON numbers, so NaN (an undefined
 //! metric, e.g. ROC AUC with one class) is `null`, and in `roc_curve.thresholds` the first
 //! threshold, `+inf` in scikit-learn, is the string `"inf"` (`"-inf"` likewise; NaN `null`).
 
-use super::schema::{Config, Help, Kind, LabSpec, Param};
-use super::{cnn, knn, trainer};
+use super::protocol::{numbers_of, Budget, Datasets, Lab, Outcome, Phase, Progress};
 use crate::metrics::{
     self, Average, Label, MetricError, MetricResult, PrfOptions, WarningKind, ZeroDivision,
 };
+use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param, Text};
 use serde::{Serialize, Serializer};
 
-/// The lab's parameter table (scikit-learn argument names).
-pub const SPEC: LabSpec = LabSpec {
-    id: "metrics",
-    title: Help {
-        en: "Classification metrics",
-        zh: "分类评估指标",
+crate::choice_enum! {
+    /// How precision, recall and F1 combine classes (scikit-learn's `average`).
+    pub enum AverageChoice {
+        /// `pos_label` only.
+        Binary = "binary",
+        /// Global counts.
+        Micro = "micro",
+        /// Plain mean over classes.
+        Macro = "macro",
+        /// Mean weighted by support.
+        Weighted = "weighted",
+    }
+}
+
+crate::choice_enum! {
+    /// What a 0/0 precision, recall or F1 becomes (scikit-learn's `zero_division`).
+    pub enum ZeroDivisionChoice {
+        /// 0 and a warning.
+        Warn = "warn",
+        /// 0.
+        Zero = "0",
+        /// 1.
+        One = "1",
+        /// NaN.
+        Nan = "nan",
+    }
+}
+
+impl From<ZeroDivisionChoice> for ZeroDivision {
+    fn from(z: ZeroDivisionChoice) -> ZeroDivision {
+        match z {
+            ZeroDivisionChoice::Warn => ZeroDivision::Warn,
+            ZeroDivisionChoice::Zero => ZeroDivision::Zero,
+            ZeroDivisionChoice::One => ZeroDivision::One,
+            ZeroDivisionChoice::Nan => ZeroDivision::NaN,
+        }
+    }
+}
+
+/// `zero_division`: shared with the evaluate lab.
+pub const ZERO_DIVISION: Param = Param::new(
+    "zero_division",
+    Kind::Choice {
+        choices: ZeroDivisionChoice::NAMES,
+        default: "warn",
     },
-    presets: &[],
-    params: &[
-        Param {
-            name: "model",
-            kind: Kind::Choice {
-                choices: &["lists", "cnn", "knn"],
-                default: "lists",
-            },
-            help: Help {
-                en: "What to evaluate: lists = the labels and scores typed below; cnn = train \
-                     the CNN lab's network here and score its test predictions; knn = \
-                     k-nearest neighbours on the same images.",
-                zh: "评估什么：lists 为下面输入的标签和得分；cnn 为在这里训练卷积网络实验的网络\
-                     并评估它对测试集的预测；knn 为在同样的图片上用 k 近邻分类。",
-            },
+    Help {
+        en: "What a 0/0 precision, recall or F1 becomes: warn = 0 plus a warning, or \
+             0, 1, nan silently.",
+        zh: "精确率、召回率或 F1 为 0/0 时的取值：warn 为 0 并给出警告，\
+             或静默取 0、1、nan。",
+    },
+);
+
+/// The lab's parameter table (scikit-learn argument names).
+pub static SPEC: LabSpec = LabSpec {
+    live: true,
+    ..LabSpec::new(
+        "metrics",
+        Help {
+            en: "Metrics",
+            zh: "评估指标",
         },
-        Param {
-            name: "y_true",
-            kind: Kind::IntList {
-                max_len: MAX_LEN,
-                default: "0,1,1,0,1",
-            },
-            help: Help {
-                en: "The true class of each sample, as whole numbers separated by commas.",
-                zh: "每个样本的真实类别，用逗号分隔的整数。",
-            },
-        },
-        Param {
-            name: "y_pred",
-            kind: Kind::IntList {
-                max_len: MAX_LEN,
-                default: "0,1,0,1,1",
-            },
-            help: Help {
-                en: "The predicted class of each sample, in the same order as y_true.",
-                zh: "每个样本的预测类别，顺序与 y_true 相同。",
-            },
-        },
-        Param {
-            name: "y_score",
-            kind: Kind::FloatList {
-                max_len: MAX_LEN,
-                default: "",
-            },
-            help: Help {
-                en: "Optional: a score per sample (higher = more likely positive) for the ROC \
-                     curve and AUC; empty means the hard predictions y_pred are used as scores.",
-                zh: "可选：每个样本的得分（越高越可能是正类），用于 ROC 曲线和 AUC；\
-                     留空则用 y_pred 的硬预测作为得分。",
-            },
-        },
-        Param {
-            name: "pos_label",
-            kind: Kind::Int {
-                min: -1_000_000,
-                max: 1_000_000,
-                default: 1,
-            },
-            help: Help {
-                en: "The class counted as positive (average=binary, ROC curve, average \
-                     precision).",
-                zh: "视为正类的类别（用于 average=binary、ROC 曲线和平均精确率）。",
-            },
-        },
-        Param {
-            name: "average",
-            kind: Kind::Choice {
-                choices: &["binary", "micro", "macro", "weighted"],
-                default: "binary",
-            },
-            help: Help {
-                en: "How precision, recall and F1 combine classes: binary = pos_label only; \
-                     micro = global counts; macro = plain mean over classes; weighted = mean \
-                     weighted by each class's true count.",
-                zh: "精确率、召回率和 F1 如何合并各类：binary 只看 pos_label；micro 用总计数；\
-                     macro 为各类的简单平均；weighted 按各类真实样本数加权平均。",
-            },
-        },
-        trainer::DATASET,
-        cnn::SPEC.param("train_size"),
-        trainer::EPOCHS,
-        trainer::BATCH_SIZE,
-        trainer::ADAM_LEARNING_RATE,
-        trainer::SEED,
-        knn::SPEC.param("n_neighbors"),
-        knn::SPEC.param("weights"),
-        Param {
-            name: "zero_division",
-            kind: Kind::Choice {
-                choices: &["warn", "0", "1", "nan"],
-                default: "warn",
-            },
-            help: Help {
-                en: "What a 0/0 precision, recall or F1 becomes: warn = 0 plus a warning, or \
-                     0, 1, nan silently.",
-                zh: "精确率、召回率或 F1 为 0/0 时的取值：warn 为 0 并给出警告，\
-                     或静默取 0、1、nan。",
-            },
-        },
-        Param {
-            name: "positive_class",
-            kind: Kind::Int {
-                min: 0,
-                max: 9,
-                default: 1,
-            },
-            help: Help {
-                en: "One-vs-rest view of a model: this class is positive, every other class \
-                     negative; its probability is the score.",
-                zh: "模型的一对其余视图：该类别为正类，其余类别都为负类；该类别的概率即为得分。",
-            },
-        },
-        Param {
-            name: "threshold",
-            kind: Kind::Float {
-                min: 0.0,
-                max: 1.0,
-                default: 0.5,
-                log: false,
-            },
-            help: Help {
-                en: "Predict positive when the score is at least this (as roc_curve and \
-                     precision_recall_curve count their points).",
-                zh: "得分不低于该值时预测为正类（与 roc_curve 和 precision_recall_curve \
-                     计算各点的方式相同）。",
-            },
-        },
-    ],
+        &[
+            Param::new(
+                "y_true",
+                Kind::IntList {
+                    max_len: MAX_LEN,
+                    default: "0,1,1,0,1",
+                },
+                Help {
+                    en: "The true class of each sample, as whole numbers separated by commas.",
+                    zh: "每个样本的真实类别，用逗号分隔的整数。",
+                },
+            ),
+            Param::new(
+                "y_pred",
+                Kind::IntList {
+                    max_len: MAX_LEN,
+                    default: "0,1,0,1,1",
+                },
+                Help {
+                    en: "The predicted class of each sample, in the same order as y_true.",
+                    zh: "每个样本的预测类别，顺序与 y_true 相同。",
+                },
+            ),
+            Param::new(
+                "y_score",
+                Kind::FloatList {
+                    max_len: MAX_LEN,
+                    default: "",
+                },
+                Help {
+                    en: "Optional: a score per sample (higher = more likely positive) for the ROC \
+                         curve and AUC; empty means the hard predictions y_pred are used as scores.",
+                    zh: "可选：每个样本的得分（越高越可能是正类），用于 ROC 曲线和 AUC；\
+                         留空则用 y_pred 的硬预测作为得分。",
+                },
+            ),
+            Param::new(
+                "pos_label",
+                Kind::Int {
+                    min: -1_000_000,
+                    max: 1_000_000,
+                    default: 1,
+                },
+                Help {
+                    en: "The class counted as positive (average=binary, ROC curve, average \
+                         precision).",
+                    zh: "视为正类的类别（用于 average=binary、ROC 曲线和平均精确率）。",
+                },
+            ),
+            Param::new(
+                "average",
+                Kind::Choice {
+                    choices: AverageChoice::NAMES,
+                    default: "binary",
+                },
+                Help {
+                    en: "How precision, recall and F1 combine classes: binary = pos_label only; \
+                         micro = global counts; macro = plain mean over classes; weighted = mean \
+                         weighted by each class's true count.",
+                    zh: "精确率、召回率和 F1 如何合并各类：binary 只看 pos_label；micro 用总计数；\
+                         macro 为各类的简单平均；weighted 按各类真实样本数加权平均。",
+                },
+            ),
+            ZERO_DIVISION,
+        ],
+    )
 };
+
+/// The lab's typed configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricsConfig {
+    /// True classes.
+    pub y_true: Vec<Label>,
+    /// Predicted classes.
+    pub y_pred: Vec<Label>,
+    /// Scores (empty: `y_pred` serves as scores).
+    pub y_score: Vec<f64>,
+    /// The positive class.
+    pub pos_label: Label,
+    /// How classes combine.
+    pub average: AverageChoice,
+    /// What 0/0 becomes.
+    pub zero_division: ZeroDivisionChoice,
+}
+
+impl FromConfig for MetricsConfig {
+    fn from_config(c: &Config) -> Self {
+        MetricsConfig {
+            y_true: c.int_list("y_true").to_vec(),
+            y_pred: c.int_list("y_pred").to_vec(),
+            y_score: c.float_list("y_score").to_vec(),
+            pos_label: c.int("pos_label"),
+            average: c.choice("average"),
+            zero_division: c.choice("zero_division"),
+        }
+    }
+}
 
 /// Most labels or scores a link may hold.
 pub const MAX_LEN: usize = 5000;
@@ -312,85 +334,11 @@ pub(super) fn finite_or_none(v: f64) -> Option<f64> {
     (!v.is_nan()).then_some(v)
 }
 
-/// Keys that only change the views of an evaluated model, not the model itself: moving
-/// them recomputes the report from the kept probabilities instead of training again.
-pub const VIEW_KEYS: [&str; 3] = ["zero_division", "positive_class", "threshold"];
-
-/// Keys used only by the typed-in lists (`model=lists`).
-const LIST_KEYS: [&str; 5] = ["y_true", "y_pred", "y_score", "pos_label", "average"];
-/// Keys used only when a model is evaluated.
-const MODEL_KEYS: [&str; 11] = [
-    "dataset",
-    "train_size",
-    "epochs",
-    "batch_size",
-    "learning_rate",
-    "seed",
-    "n_neighbors",
-    "weights",
-    "positive_class",
-    "threshold",
-    "zero_division",
-];
-/// Keys only the CNN uses.
-const CNN_KEYS: [&str; 4] = ["epochs", "batch_size", "learning_rate", "seed"];
-/// Keys only the KNN uses.
-const KNN_KEYS: [&str; 2] = ["n_neighbors", "weights"];
-
-/// The keys that have no effect with this config's `model` (the page hides their controls
-/// but keeps their values in the link).
-pub fn inactive_params(config: &Config) -> Vec<&'static str> {
-    let model = config.choice("model");
-    let unused = |name: &str| match model {
-        "lists" => MODEL_KEYS.contains(&name) && name != "zero_division",
-        "cnn" => LIST_KEYS.contains(&name) || KNN_KEYS.contains(&name),
-        _ => LIST_KEYS.contains(&name) || CNN_KEYS.contains(&name),
-    };
-    SPEC.params
-        .iter()
-        .map(|p| p.name)
-        .filter(|n| unused(n))
-        .collect()
-}
-
-/// True when two metrics configs describe the same model evaluation: every key that
-/// matters for `a`'s model is equal (view keys and unused keys may differ).
-pub fn same_model(a: &Config, b: &Config) -> bool {
-    let inactive = inactive_params(a);
-    a.lab.id == b.lab.id
-        && a.lab
-            .params
-            .iter()
-            .map(|p| p.name)
-            .filter(|n| !VIEW_KEYS.contains(n) && !inactive.contains(n))
-            .all(|n| a.values.get(n) == b.values.get(n))
-}
-
-/// The link's `zero_division` as the metrics functions take it.
-pub(super) fn zero_division(config: &Config) -> Result<ZeroDivision, String> {
-    match config.choice("zero_division") {
-        "warn" => Ok(ZeroDivision::Warn),
-        "0" => Ok(ZeroDivision::Zero),
-        "1" => Ok(ZeroDivision::One),
-        "nan" => Ok(ZeroDivision::NaN),
-        other => Err(format!("zero_division={other} is not supported")),
-    }
-}
-
-/// Computes the report for a checked `metrics` config. Inputs that no metric accepts
-/// (empty `y_true`, lists of different lengths) are an error naming the keys.
-pub fn evaluate(config: &Config) -> Result<MetricsReport, String> {
-    if config.choice("model") != "lists" {
-        return Err(format!(
-            "model={} needs the data and a training run: press Evaluate in the page, or run \
-             the link with `mlpad run`",
-            config.choice("model")
-        ));
-    }
-    let y_true = config.int_list("y_true");
-    let y_pred = config.int_list("y_pred");
-    let y_score = config.float_list("y_score");
-    let pos_label = config.int("pos_label");
+/// Computes the report for a metrics config. Inputs that no metric accepts (empty
+/// `y_true`, lists of different lengths) are an error naming the keys.
+pub fn evaluate(config: &MetricsConfig) -> Result<MetricsReport, String> {
+    let (y_true, y_pred, y_score) = (&config.y_true[..], &config.y_pred[..], &config.y_score[..]);
+    let pos_label = config.pos_label;
     if y_true.is_empty() {
         return Err("y_true is empty: give at least one label, e.g. y_true=0,1,1,0,1".into());
     }
@@ -409,14 +357,13 @@ pub fn evaluate(config: &Config) -> Result<MetricsReport, String> {
             y_score.len()
         ));
     }
-    let average = match config.choice("average") {
-        "binary" => Average::Binary { pos_label },
-        "micro" => Average::Micro,
-        "macro" => Average::Macro,
-        "weighted" => Average::Weighted,
-        other => return Err(format!("average={other} is not supported")),
+    let average = match config.average {
+        AverageChoice::Binary => Average::Binary { pos_label },
+        AverageChoice::Micro => Average::Micro,
+        AverageChoice::Macro => Average::Macro,
+        AverageChoice::Weighted => Average::Weighted,
     };
-    let opts = PrfOptions::new(average).zero_division(zero_division(config)?);
+    let opts = PrfOptions::new(average).zero_division(config.zero_division.into());
     let err = |e: MetricError| e.0;
 
     let mut notes = Notes::default();
@@ -480,13 +427,66 @@ pub fn evaluate(config: &Config) -> Result<MetricsReport, String> {
     })
 }
 
+/// The metrics lab: the report, computed when it is built.
+pub struct Metrics {
+    report: MetricsReport,
+}
+
+impl Lab for Metrics {
+    type Config = MetricsConfig;
+    type Payload = ();
+
+    fn spec() -> &'static LabSpec {
+        &SPEC
+    }
+
+    fn new(config: MetricsConfig, _data: &Datasets) -> Result<Self, String> {
+        Ok(Metrics {
+            report: evaluate(&config)?,
+        })
+    }
+
+    fn step(&mut self, _budget: &mut Budget) -> Progress<()> {
+        Progress {
+            done: true,
+            fraction: 1.0,
+            ..Progress::new(Phase::Done, ())
+        }
+    }
+
+    fn outcome(&self) -> Outcome {
+        let skip = ["n_samples"];
+        Outcome {
+            metrics: numbers_of(&self.report, &skip),
+            report: serde_json::to_value(&self.report).unwrap_or_default(),
+            ..Outcome::default()
+        }
+    }
+
+    fn migrate(pairs: &mut Vec<(String, String)>) -> Option<Text> {
+        // Before the evaluate lab split off, this lab's table also held a model evaluation's
+        // keys, without effect under `model=lists` (the default), and its canonical links
+        // listed them all. Such links still open here, quietly without those keys.
+        const OLD_KEYS: [&str; 11] = [
+            "model", "dataset", "train_size", "epochs", "batch_size", "learning_rate", "seed",
+            "n_neighbors", "weights", "positive_class", "threshold",
+        ];
+        let metrics = pairs.iter().any(|(k, v)| k == "lab" && v == "metrics");
+        let lists = pairs.iter().all(|(k, v)| k != "model" || v == "lists");
+        if metrics && lists {
+            pairs.retain(|(k, _)| !OLD_KEYS.contains(&k.as_str()));
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link;
+    use crate::labs::REGISTRY;
 
     fn report(link_text: &str) -> Result<MetricsReport, String> {
-        evaluate(&link::parse_strict(link_text)?.config)
+        evaluate(&MetricsConfig::from_config(&REGISTRY.parse_strict(link_text)?.config))
     }
 
     crate::both_targets_test! {
@@ -516,6 +516,16 @@ mod tests {
                 && w.message.contains("Only one class is present in y_true")));
             let json = serde_json::to_value(&r).unwrap();
             assert!(json["roc_auc"].is_null());
+        }
+    }
+
+    crate::both_targets_test! {
+        fn old_lists_links_open_this_lab() {
+            let p = REGISTRY.parse("#lab=metrics&model=lists&y_true=1,0&y_pred=1,1");
+            assert!(p.errors.is_empty(), "{:?}", p.errors);
+            assert!(p.notes.is_empty());
+            assert_eq!(p.lab, "metrics");
+            assert_eq!(p.config.int_list("y_pred"), [1, 1]);
         }
     }
 }

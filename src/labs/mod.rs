@@ -1,4 +1,6 @@
-//! The labs: one file each, holding its parameter table and its runner.
+//! The labs and their registry: the one place that lists them. Each lab is one file that
+//! implements [`Lab`] (its table, typed config, model and payload); this module erases the
+//! types so the page's worker, the CLI and the tests can run any lab from a link.
 
 pub mod augmentation;
 pub mod cnn;
@@ -6,104 +8,265 @@ pub mod evaluate;
 pub mod gradients;
 pub mod knn;
 pub mod metrics;
+pub mod params;
+pub mod protocol;
 pub mod regularization;
-pub mod schema;
-pub mod trainer;
+pub mod training;
 
-use schema::LabSpec;
-use serde::Serialize;
+pub use protocol::{
+    Budget, Datasets, Lab, Outcome, Phase, Picture, Progress, RunInfo, Status, StopReason,
+    Stopped, Summary, STEP_MILLIS,
+};
+
+use crate::link::{self, Catalog, Parsed};
+use crate::schema::{Config, FromConfig, LabSpec, Text};
+use std::marker::PhantomData;
 
 /// Every lab, in navigation order; the first is the default.
-pub static LABS: [LabSpec; 6] = [
-    cnn::SPEC,
-    gradients::SPEC,
-    regularization::SPEC,
-    augmentation::SPEC,
-    metrics::SPEC,
-    knn::SPEC,
-];
+pub static REGISTRY: Registry = Registry(&[
+    &Of::<training::Training<cnn::Cnn>>(PhantomData),
+    &Of::<training::Training<gradients::Gradients>>(PhantomData),
+    &Of::<training::Training<regularization::Regularization>>(PhantomData),
+    &Of::<training::Training<augmentation::Augmentation>>(PhantomData),
+    &Of::<metrics::Metrics>(PhantomData),
+    &Of::<evaluate::Evaluate>(PhantomData),
+    &Of::<knn::Knn>(PhantomData),
+]);
 
-/// The report of a lab that needs no dataset (today: `metrics`), as JSON.
-pub fn run_report(config: &schema::Config) -> Result<serde_json::Value, String> {
-    match config.lab.id {
-        "metrics" => serde_json::to_value(metrics::evaluate(config)?).map_err(|e| e.to_string()),
-        other => Err(format!("lab {other} has no immediate report")),
+/// The registered labs.
+pub struct Registry(&'static [&'static dyn LabKind]);
+
+impl Registry {
+    /// The lab with link id `id`.
+    pub fn find(&self, id: &str) -> Option<&'static dyn LabKind> {
+        self.0.iter().copied().find(|k| k.spec().id == id)
+    }
+
+    /// Every lab's table, in navigation order.
+    pub fn specs(&self) -> Vec<&'static LabSpec> {
+        self.0.iter().map(|k| k.spec()).collect()
+    }
+
+    /// Parses a link against every lab's table (never fails; see [`link::parse`]).
+    pub fn parse(&self, link_text: &str) -> Parsed {
+        link::parse(link_text, self)
+    }
+
+    /// Parses a link, failing with every message if any key was rejected.
+    pub fn parse_strict(&self, link_text: &str) -> Result<Parsed, String> {
+        link::parse_strict(link_text, self)
+    }
+
+    /// The lab a checked config belongs to.
+    pub fn kind(&self, config: &Config) -> &'static dyn LabKind {
+        self.find(config.lab.id)
+            .expect("a parsed config names a registered lab")
     }
 }
 
-/// The parameters that have no effect with the rest of this config (the page hides their
-/// controls; their values stay in the link). Only the metrics lab has such today.
-pub fn inactive_params(config: &schema::Config) -> Vec<&'static str> {
-    match config.lab.id {
-        "metrics" => metrics::inactive_params(config),
-        _ => Vec::new(),
+impl Catalog for Registry {
+    fn specs(&self) -> Vec<&'static LabSpec> {
+        Registry::specs(self)
+    }
+
+    fn migrate(&self, pairs: &mut Vec<(String, String)>) -> Vec<Text> {
+        self.0.iter().filter_map(|k| k.migrate(pairs)).collect()
     }
 }
 
-/// Builds the run a checked config describes, on its dataset.
-pub fn build(
-    config: schema::Config,
-    data: std::rc::Rc<crate::data::Dataset>,
-) -> Result<trainer::Run, String> {
-    match config.lab.id {
-        "cnn" => cnn::build(config, data),
-        "gradients" => gradients::build(config, data),
-        "regularization" => regularization::build(config, data),
-        "augmentation" => augmentation::build(config, data),
-        other => Err(format!("no runner for lab {other}")),
+/// A lab with its types erased: what the registry can do with it.
+pub trait LabKind: Sync {
+    /// Its parameter table.
+    fn spec(&self) -> &'static LabSpec;
+    /// The datasets a run of `config` needs.
+    fn datasets(&self, config: &Config) -> Vec<&'static str>;
+    /// Starts a run of `config` on `data`.
+    fn start(&self, config: &Config, data: &Datasets) -> Result<Box<dyn Running>, String>;
+    /// The lab's preview picture for `config` (see [`Lab::preview`]).
+    fn preview(&self, config: &Config, data: &Datasets, draw: u32) -> Result<Picture, String>;
+    /// Rewrites an old link's pairs (see [`Lab::migrate`]).
+    fn migrate(&self, pairs: &mut Vec<(String, String)>) -> Option<Text>;
+}
+
+/// A run with its types erased: one handle for every lab (the wasm class, the CLI loop).
+pub trait Running {
+    /// Does work within `budget`; the payload as JSON-like data.
+    fn step(&mut self, budget: &mut Budget) -> Progress<serde_json::Value>;
+    /// How it ended (or `running`), its numbers and results.
+    fn summary(&self) -> Summary;
+    /// Facts to show while it runs.
+    fn info(&self) -> RunInfo;
+    /// Class probabilities for a 28×28 image of bytes.
+    fn predict(&mut self, pixels: &[u8]) -> Result<Vec<f32>, String>;
+    /// The report for other view-only values; an error when `config` describes another run.
+    fn view(&self, config: &Config) -> Result<serde_json::Value, String>;
+    /// Stops the run; later steps do nothing and the summary says `cancelled`.
+    fn cancel(&mut self);
+    /// The configuration it runs.
+    fn config(&self) -> &Config;
+}
+
+/// Adapts a typed [`Lab`] to the erased [`LabKind`].
+struct Of<L>(PhantomData<fn() -> L>);
+
+impl<L: Lab> LabKind for Of<L> {
+    fn spec(&self) -> &'static LabSpec {
+        L::spec()
+    }
+
+    fn datasets(&self, config: &Config) -> Vec<&'static str> {
+        L::datasets(&L::Config::from_config(config))
+    }
+
+    fn start(&self, config: &Config, data: &Datasets) -> Result<Box<dyn Running>, String> {
+        let lab = L::new(L::Config::from_config(config), data)?;
+        Ok(Box::new(Run {
+            lab,
+            config: config.clone(),
+            status: Status::Running,
+            stopped: None,
+            last: None,
+        }))
+    }
+
+    fn preview(&self, config: &Config, data: &Datasets, draw: u32) -> Result<Picture, String> {
+        L::preview(&L::Config::from_config(config), data, draw)
+    }
+
+    fn migrate(&self, pairs: &mut Vec<(String, String)>) -> Option<Text> {
+        L::migrate(pairs)
     }
 }
 
-/// The lab with link id `id`.
-pub fn find_lab(id: &str) -> Option<&'static LabSpec> {
-    LABS.iter().find(|l| l.id == id)
+/// A typed lab being run, with how it has ended so far.
+struct Run<L> {
+    lab: L,
+    config: Config,
+    status: Status,
+    stopped: Option<Stopped>,
+    /// The envelope of the last step (repeated, without payload, once done).
+    last: Option<Progress<()>>,
 }
 
-/// What a lab reports after each chunk of steps.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Snapshot {
-    /// Training steps done so far.
-    pub step: usize,
-    /// Training steps in the whole run.
-    pub total_steps: usize,
-    /// Epochs completed.
-    pub epoch: usize,
-    /// Epochs in the run.
-    pub epochs: usize,
-    /// Training images processed so far.
-    pub images_seen: usize,
-    /// Loss of each step run since the previous snapshot.
-    pub losses: Vec<f32>,
-    /// Batch accuracy of each step run since the previous snapshot.
-    pub accuracies: Vec<f32>,
-    /// Test accuracy, set when an epoch ended in this chunk.
-    pub test_accuracy: Option<f64>,
-    /// Test loss, set with `test_accuracy`.
-    pub test_loss: Option<f32>,
-    /// True when the run is complete (or stopped by divergence).
-    pub done: bool,
-    /// Why training stopped early, if the loss stopped being finite.
-    pub diverged: Option<String>,
-    /// Per step run since the previous snapshot, each trainable layer's gradient L2 norm
-    /// (only for labs that record statistics).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub grad_norms: Vec<Vec<f32>>,
-    /// Per step, each trainable layer's update/weight ratio (same labs).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub update_ratios: Vec<Vec<f32>>,
-    /// Per step, the weight penalty added to the loss (only for labs with penalties).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub penalties: Vec<f32>,
-    /// Accuracy on the training subset, set at epoch ends by labs that compare train and test.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub train_accuracy: Option<f64>,
-    /// Loss on the training subset, set with `train_accuracy`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub train_loss: Option<f32>,
-    /// Accuracy on the rotated-and-shifted copy of the test set (augmentation lab).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shifted_accuracy: Option<f64>,
-    /// Histogram of the first layer's kernel, set with `train_accuracy`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kernel_histogram: Option<trainer::KernelHistogram>,
+impl<L: Lab> Running for Run<L> {
+    fn step(&mut self, budget: &mut Budget) -> Progress<serde_json::Value> {
+        if self.status != Status::Running {
+            let mut p = self.last.clone().unwrap_or(Progress::new(Phase::Done, ()));
+            p.pictures.clear();
+            return p.map(|()| serde_json::Value::Null);
+        }
+        let p = self.lab.step(budget);
+        if p.done {
+            self.stopped = p.stopped.clone();
+            self.status = match &p.stopped {
+                Some(s) if s.reason == StopReason::Diverged => Status::Diverged,
+                Some(_) => Status::Cancelled,
+                None => Status::Finished,
+            };
+        }
+        let p = p.map(|payload| serde_json::to_value(payload).unwrap_or_default());
+        self.last = Some(p.clone().map(|_| ()));
+        p
+    }
+
+    fn summary(&self) -> Summary {
+        let outcome = if self.status == Status::Running {
+            Outcome::default()
+        } else {
+            self.lab.outcome()
+        };
+        Summary {
+            lab: self.config.lab.id,
+            link: format!("#{}", link::canonical(&self.config)),
+            status: self.status,
+            stopped: self.stopped.clone(),
+            metrics: outcome.metrics,
+            weights_sha256: outcome.weights_sha256,
+            param_count: outcome.param_count,
+            report: outcome.report,
+        }
+    }
+
+    fn info(&self) -> RunInfo {
+        self.lab.info()
+    }
+
+    fn predict(&mut self, pixels: &[u8]) -> Result<Vec<f32>, String> {
+        self.lab.predict(pixels)
+    }
+
+    fn view(&self, config: &Config) -> Result<serde_json::Value, String> {
+        if !self.config.same_run(config) {
+            return Err("these settings describe another run: run it to see its results".into());
+        }
+        if self.status != Status::Finished {
+            return Err("the run has not finished".into());
+        }
+        self.lab.view(&L::Config::from_config(config))
+    }
+
+    fn cancel(&mut self) {
+        if self.status == Status::Running {
+            self.status = Status::Cancelled;
+            self.stopped = Some(Stopped {
+                reason: StopReason::Cancelled,
+                message: "Stopped before the end.".into(),
+                message_zh: "在完成前已停止。".into(),
+            });
+        }
+    }
+
+    fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+/// Runs a checked config to the end in chunks of `units` (tests and tools that need no
+/// clock), returning every step's envelope and the summary.
+pub fn run_to_end(
+    config: &Config,
+    data: &Datasets,
+    units: usize,
+) -> Result<(Vec<Progress<serde_json::Value>>, Summary), String> {
+    let mut run = REGISTRY.kind(config).start(config, data)?;
+    let mut steps = Vec::new();
+    loop {
+        let p = run.step(&mut Budget::units(units));
+        let done = p.done;
+        steps.push(p);
+        if done {
+            return Ok((steps, run.summary()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Config;
+
+    crate::both_targets_test! {
+        fn every_lab_default_parses_round_trips_and_has_a_typed_config() {
+            for spec in REGISTRY.specs() {
+                let c = Config::defaults(spec);
+                let p = REGISTRY.parse(&link::canonical(&c));
+                assert!(p.errors.is_empty(), "{}: {:?}", spec.id, p.errors);
+                assert_eq!(p.config, c, "{}", spec.id);
+                // Reading every field of the typed config panics on a name the table lacks.
+                let _ = REGISTRY.kind(&c).datasets(&c);
+            }
+        }
+    }
+
+    crate::both_targets_test! {
+        fn lab_ids_are_unique_and_compare_keys_are_choices() {
+            let specs = REGISTRY.specs();
+            for (i, a) in specs.iter().enumerate() {
+                assert!(specs[i + 1..].iter().all(|b| b.id != a.id), "{} twice", a.id);
+                if a.compare.is_some() {
+                    assert!(Config::defaults(a).variants().len() >= 2, "{}", a.id);
+                }
+            }
+        }
+    }
 }

@@ -2,20 +2,121 @@
 //!
 //! Each layer is checked inside a small `Sequential` ending in `Dense(softmax)` + the
 //! cross-entropy loss, so both its parameter gradients and its input gradient (which
-//! feeds the layers before it) are exercised. Central differences in f32 with
-//! `eps = 1e-3`; the forward pass is f32, so a gradient passes when
-//! `|numeric − analytic| ≤ 2e-3 + 3e-2·|analytic|`. ReLU and max-pooling have kinks; a
-//! point where the one-sided differences disagree straddles one and is skipped (at most
-//! a quarter of the points may be).
+//! feeds the layers before it) are exercised.
+//!
+//! The numeric derivative is a central difference with step `H = 2⁻⁸` on the loss
+//! evaluated in f64 from the model's f32 logits (the f32 loss alone rounds to ~1e-7, which
+//! a difference quotient would divide by `2H`). It passes when
+//! `|analytic − numeric| ≤ RTOL·max(|analytic|, |numeric|) + ATOL`. ReLU, max-pooling and
+//! L1 penalties have kinks; a point whose stencil `±H, ±2H` is visibly not smooth (see
+//! [`KINK`]) is skipped, and at most a quarter of the points may be.
 
 use super::{Activation, LayerSpec, Sequential};
 use crate::rng::Rng;
 
-const EPS: f32 = 1e-3;
+/// Step of the differences (a power of two, so `±H` and `±2H` are nearly exact in f32;
+/// the quotients divide by the steps actually taken). Measured over every check below:
+/// with f64 losses the central difference is within 9e-6 + 1e-3·|g| of the analytic
+/// gradient at 2⁻⁸ (with the f32 loss, 4e-5); at 2⁻¹⁰ rounding in the f32 forward pass
+/// (≈3–6e-8 in the loss) grows that to 4e-5, at 2⁻⁶ truncation to 1e-5, and three of the
+/// tests below then skip more than a quarter of their points as kinks.
+const H: f32 = 1.0 / 256.0;
+/// Relative tolerance: truncation (`H²·f‴/6`) and f32 rounding of large gradients; the
+/// worst relative error seen for gradients above 1e-2 is 7e-4, mostly absolute noise.
+const RTOL: f64 = 1e-3;
+/// Absolute tolerance: about 3× the worst error left after `RTOL` (9e-6). Typical gradients
+/// here are 3e-3 to 3e-1 (median 6e-2), so a wrong entry above ~1e-4 is caught.
+const ATOL: f64 = 3e-5;
+/// Kink test: for a smooth loss, the central differences at `H` and `2H` differ by
+/// `H²·f‴/2` and the one-sided ones match the curvature (`fwd − bwd` at `2H` is twice that
+/// at `H` up to `H³`); both stay below 6e-5 at every smooth point here, while a slope jump
+/// within `2H` of the point moves one of them by at least half the error it causes.
+/// Points above this are skipped (14 of 387; the smallest such indicator seen is 2.2e-4).
+const KINK: f64 = 1.5e-4;
 
-fn check_model(input: [usize; 3], specs: &[LayerSpec], batch: usize, seed: u64) {
-    let mut rng = Rng::new(seed);
-    let mut model = Sequential::new(input, specs, &mut rng).expect("valid spec");
+/// Loss (mean cross-entropy + penalties) in f64 from the model's f32 logits: the same
+/// formula as [`super::loss::softmax_cross_entropy`] without rounding the result to f32.
+fn loss_f64(model: &mut Sequential, x: &[f32], labels: &[u8]) -> f64 {
+    let classes = model.outputs();
+    let logits = model.forward_train(x, labels.len());
+    let mut total = 0.0f64;
+    for (z, &y) in logits.chunks_exact(classes).zip(labels) {
+        let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+        let sum: f64 = z.iter().map(|&v| libm::exp(v as f64 - max)).sum();
+        total += libm::log(sum) + max - z[y as usize] as f64;
+    }
+    let penalty: f64 = model
+        .params()
+        .filter_map(|p| p.regularizer.map(|r| r.penalty(&p.value) as f64))
+        .sum();
+    total / labels.len() as f64 + penalty
+}
+
+/// What [`compare`] found.
+#[derive(Debug, Default)]
+struct Report {
+    /// Entries compared.
+    checked: usize,
+    /// Entries skipped as near a kink.
+    skipped: usize,
+    /// One line per entry outside the tolerance.
+    failures: Vec<String>,
+}
+
+/// Compares `analytic[t][i]` with the numeric derivative of the loss for each `(t, i)` in
+/// `picks` (tensor `t` of `model.params()`, element `i`).
+fn compare(
+    model: &mut Sequential,
+    x: &[f32],
+    labels: &[u8],
+    analytic: &[Vec<f32>],
+    picks: &[(usize, usize)],
+) -> Report {
+    let mut report = Report::default();
+    for &(t, i) in picks {
+        let orig = model.params().nth(t).unwrap().value[i];
+        // (step actually taken, loss) at orig + k·H.
+        let mut at = |k: f32| {
+            let v = orig + k * H;
+            model.params_mut().nth(t).unwrap().value[i] = v;
+            let loss = loss_f64(model, x, labels);
+            model.params_mut().nth(t).unwrap().value[i] = orig;
+            (v as f64 - orig as f64, loss)
+        };
+        let f0 = at(0.0).1;
+        let [(s1m, f1m), (s1p, f1p), (s2m, f2m), (s2p, f2p)] = [-1.0, 1.0, -2.0, 2.0].map(&mut at);
+        let central = (f1p - f1m) / (s1p - s1m);
+        let central2 = (f2p - f2m) / (s2p - s2m);
+        let curvature = (f1p - f0) / s1p - (f0 - f1m) / -s1m;
+        let curvature2 = (f2p - f0) / s2p - (f0 - f2m) / -s2m;
+        if (central2 - central)
+            .abs()
+            .max((curvature - curvature2 / 2.0).abs())
+            > KINK
+        {
+            report.skipped += 1;
+            continue;
+        }
+        report.checked += 1;
+        let a = analytic[t][i] as f64;
+        if (a - central).abs() > RTOL * a.abs().max(central.abs()) + ATOL {
+            let name = &model.params().nth(t).unwrap().name;
+            report.failures.push(format!(
+                "{name}[{i}]: numeric {central:e} vs analytic {a:e}"
+            ));
+        }
+    }
+    report
+}
+
+/// A model with random, non-zero parameters, a random batch and its analytic gradients.
+fn setup(
+    input: [usize; 3],
+    specs: &[LayerSpec],
+    batch: usize,
+    rng: &mut Rng,
+) -> (Sequential, Vec<f32>, Vec<u8>, Vec<Vec<f32>>) {
+    let mut model = Sequential::new(input, specs, rng).expect("valid spec");
     let n = batch * input.iter().product::<usize>();
     let x: Vec<f32> = (0..n).map(|_| rng.uniform_range(-1.0, 1.0)).collect();
     let classes = model.outputs();
@@ -29,36 +130,28 @@ fn check_model(input: [usize; 3], specs: &[LayerSpec], batch: usize, seed: u64) 
         }
     }
     model.loss_and_grads(&x, &labels);
-    let analytic: Vec<Vec<f32>> = model.params().map(|p| p.grad.clone()).collect();
-    let (mut checked, mut skipped) = (0, 0);
+    let analytic = model.params().map(|p| p.grad.clone()).collect();
+    (model, x, labels, analytic)
+}
+
+/// Checks up to 12 random entries of every parameter tensor.
+fn check_model(input: [usize; 3], specs: &[LayerSpec], batch: usize, seed: u64) {
+    let mut rng = Rng::new(seed);
+    let (mut model, x, labels, analytic) = setup(input, specs, batch, &mut rng);
+    let mut picks = Vec::new();
     for (t, grads) in analytic.iter().enumerate() {
         let len = grads.len();
         for _ in 0..12.min(len) {
-            let i = rng.below(len as u32) as usize;
-            let orig = model.params().nth(t).unwrap().value[i];
-            let mut loss_at = |v: f32| {
-                model.params_mut().nth(t).unwrap().value[i] = v;
-                model.loss_and_grads(&x, &labels).total()
-            };
-            let (up, down, mid) = (loss_at(orig + EPS), loss_at(orig - EPS), loss_at(orig));
-            let numeric = (up - down) / (2.0 * EPS);
-            let a = grads[i];
-            let (fwd, bwd) = ((up - mid) / EPS, (mid - down) / EPS);
-            if (fwd - bwd).abs() > 2e-3 + 3e-2 * fwd.abs().max(bwd.abs()) {
-                skipped += 1;
-                continue;
-            }
-            let name = model.params().nth(t).unwrap().name.clone();
-            assert!(
-                (numeric - a).abs() <= 2e-3 + 3e-2 * a.abs(),
-                "{name}[{i}]: numeric {numeric} vs analytic {a}"
-            );
-            checked += 1;
+            picks.push((t, rng.below(len as u32) as usize));
         }
     }
+    let r = compare(&mut model, &x, &labels, &analytic, &picks);
+    assert!(r.failures.is_empty(), "{}", r.failures.join("\n"));
     assert!(
-        checked > 0 && skipped * 3 <= checked,
-        "{skipped} kinks skipped, {checked} checked"
+        r.checked > 0 && r.skipped * 3 <= r.checked,
+        "{} kinks skipped, {} checked",
+        r.skipped,
+        r.checked
     );
 }
 
@@ -70,9 +163,44 @@ fn conv(filters: usize, k: usize) -> LayerSpec {
     LayerSpec::conv2d(filters, k, Activation::Relu)
 }
 
+fn dense_relu_and_linear_specs() -> [LayerSpec; 3] {
+    [dense(6, Activation::Relu), dense(5, Activation::Linear), dense(3, Activation::Softmax)]
+}
+
 crate::both_targets_test! {
     fn dense_relu_and_linear() {
-        check_model([1, 1, 7], &[dense(6, Activation::Relu), dense(5, Activation::Linear), dense(3, Activation::Softmax)], 4, 1);
+        check_model([1, 1, 7], &dense_relu_and_linear_specs(), 4, 1);
+    }
+}
+
+crate::both_targets_test! {
+    fn a_wrong_gradient_entry_is_reported() {
+        let mut rng = Rng::new(1);
+        let (mut model, x, labels, analytic) = setup([1, 1, 7], &dense_relu_and_linear_specs(), 4, &mut rng);
+        // The smallest gradient entry above 3e-4 that the check accepts as it is.
+        let mut check_one = |t: usize, i: usize, grads: &[Vec<f32>]| {
+            let r = compare(&mut model, &x, &labels, grads, &[(t, i)]);
+            (r.checked, r.failures.len())
+        };
+        let mut entries: Vec<(usize, usize)> = analytic
+            .iter()
+            .enumerate()
+            .flat_map(|(t, g)| (0..g.len()).map(move |i| (t, i)))
+            .filter(|&(t, i)| analytic[t][i].abs() > 3e-4)
+            .collect();
+        entries.sort_by(|a, b| analytic[a.0][a.1].abs().total_cmp(&analytic[b.0][b.1].abs()));
+        let &(t, i) = entries
+            .iter()
+            .find(|&&(t, i)| check_one(t, i, &analytic) == (1, 0))
+            .expect("a checkable entry");
+        let g = analytic[t][i];
+        for wrong in [1.5 * g, -g] {
+            // The old slack (2e-3 + 3e-2·|analytic|) let both through for |g| < 1e-3.
+            assert!((wrong - g).abs() <= 2e-3 + 3e-2 * wrong.abs(), "{g}");
+            let mut bad = analytic.clone();
+            bad[t][i] = wrong;
+            assert_eq!(check_one(t, i, &bad), (1, 1), "{wrong} instead of {g} passed");
+        }
     }
 }
 

@@ -1,75 +1,181 @@
-//! The metrics lab's "evaluate a real model" part (`model=cnn` or `model=knn`): fit the
-//! model on the first `train_size` training images, score every image of the test split,
-//! and keep each test image's class probabilities, so the one-vs-rest and multiclass
-//! views ([`views`]) can be recomputed for any positive class and threshold without
-//! training again.
+//! The evaluate lab: how good is a classifier, and what does it cost? Train the CNN lab's
+//! network or fit a KNN here, score every test image, and keep each test image's class
+//! probabilities, so the one-vs-rest and multiclass views ([`views`]) can be recomputed
+//! for any positive class and threshold without training again (those keys are view-only
+//! in the table).
 //!
-//! - The CNN is the CNN lab's network, built by [`cnn::build`] from the same keys, so its
-//!   weights equal those of the CNN lab link in [`ModelReport::cnn_link`]. Scores are its
-//!   softmax outputs.
+//! - The CNN is the CNN lab's network, trained by that lab itself from the same keys, so
+//!   its weights equal those of the CNN lab link in [`ModelReport::cnn_link`]. Scores are
+//!   its softmax outputs.
 //! - The KNN is [`crate::knn`]'s scikit-learn-exact `KNeighborsClassifier` (Euclidean, as
 //!   in the KNN lab); scores are `predict_proba`'s vote fractions ([`knn_proba`]).
 //!
-//! Work comes in chunks ([`ModelEval::step`]) so the page's worker can show progress,
-//! time each phase and cancel between chunks: train (CNN batches; nothing to do for the
-//! KNN, which only stores the images), predict the test split, then predict the training
-//! images of the generalisation check: the CNN's whole training subset, or for the KNN
-//! the first [`KNN_TRAIN_SAMPLE`] training images (each finds itself at distance 0, which
-//! is the point: a KNN remembers its training set).
+//! Work comes in phases: train (CNN batches; nothing for the KNN, which only stores the
+//! images), predict the test split, then predict the training images of the
+//! generalisation check: the CNN's whole training subset, or for the KNN the first
+//! [`KNN_TRAIN_SAMPLE`] training images (each finds itself at distance 0, which is the
+//! point: a KNN remembers its training set). This lab used to be the metrics lab's
+//! `model=cnn|knn`; such links open here ([`Evaluate::migrate`]).
 
 pub mod knn_proba;
 pub mod views;
 
-use super::cnn;
-use super::metrics as lab;
-use super::schema::Config;
-use super::trainer::{fill_batch, Run};
+use super::cnn::{Cnn, CnnConfig};
+use super::metrics::{ZeroDivisionChoice, ZERO_DIVISION};
+use super::params;
+use super::protocol::{Budget, Datasets, Lab, Outcome, Phase, Progress, RunInfo};
+use super::training::{fill_batch, Training};
 use crate::data::{Dataset, Split};
 use crate::knn::{KNeighborsClassifier, Metric, Weights};
+use crate::link;
 use crate::metrics::{self, Label};
+use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param, Text};
 use serde::Serialize;
 use std::rc::Rc;
 
 /// Training images the KNN's training accuracy is measured on (the first ones).
 pub const KNN_TRAIN_SAMPLE: usize = 500;
-/// Images per CNN forward pass while predicting (bounds the activation buffers).
-const CNN_CHUNK: usize = 256;
+/// Images predicted per unit of work (bounds a CNN forward pass and a KNN block).
+const PREDICT_UNIT: usize = 32;
 
-/// What an evaluation is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    /// Training the CNN (the KNN passes through at once).
-    Train,
-    /// Predicting the test split.
-    PredictTest,
-    /// Predicting the training images of the generalisation check.
-    PredictTrain,
-    /// Finished (or stopped by divergence).
-    Done,
+crate::choice_enum! {
+    /// The model to evaluate.
+    pub enum ModelChoice {
+        /// The CNN lab's network.
+        Cnn = "cnn",
+        /// k-nearest neighbours.
+        Knn = "knn",
+    }
 }
 
-/// What one [`ModelEval::step`] did.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EvalProgress {
-    /// The phase the step worked in (a step never crosses phases, so its time belongs to
-    /// this phase).
-    pub phase: Phase,
-    /// Units of that phase done: CNN batches while training, images while predicting.
-    pub done: usize,
-    /// Units in that phase.
-    pub total: usize,
-    /// Share of the whole evaluation done, weighted by estimated cost (one progress bar).
-    pub fraction: f64,
-    /// True when everything is done.
-    pub finished: bool,
-    /// Why training stopped, if the CNN's loss stopped being finite.
-    pub diverged: Option<String>,
+crate::choice_enum! {
+    /// How KNN neighbours vote (scikit-learn's `weights`).
+    pub enum WeightsChoice {
+        /// One vote each.
+        Uniform = "uniform",
+        /// 1/distance.
+        Distance = "distance",
+    }
+}
+
+impl From<WeightsChoice> for Weights {
+    fn from(w: WeightsChoice) -> Weights {
+        match w {
+            WeightsChoice::Uniform => Weights::Uniform,
+            WeightsChoice::Distance => Weights::Distance,
+        }
+    }
+}
+
+const CNN: &[&str] = &["cnn"];
+const KNN: &[&str] = &["knn"];
+
+/// The lab's parameter table.
+pub static SPEC: LabSpec = LabSpec::new(
+    "evaluate",
+    Help {
+        en: "Evaluate",
+        zh: "模型评估",
+    },
+    &[
+        Param::new(
+            "model",
+            Kind::Choice {
+                choices: ModelChoice::NAMES,
+                default: "cnn",
+            },
+            Help {
+                en: "What to evaluate: cnn = train the CNN lab's network here and score its test \
+                     predictions; knn = k-nearest neighbours on the same images.",
+                zh: "评估什么：cnn 为在这里训练卷积网络实验的网络并评估它对测试集的预测；\
+                     knn 为在同样的图片上用 k 近邻分类。",
+            },
+        ),
+        params::DATASET,
+        params::TRAIN_SIZE,
+        params::EPOCHS.active_when("model", CNN),
+        params::BATCH_SIZE.active_when("model", CNN),
+        params::ADAM_LEARNING_RATE.active_when("model", CNN),
+        params::SEED.active_when("model", CNN),
+        super::knn::N_NEIGHBORS.active_when("model", KNN),
+        super::knn::WEIGHTS.active_when("model", KNN),
+        ZERO_DIVISION.view_only(),
+        Param::new(
+            "positive_class",
+            Kind::Int {
+                min: 0,
+                max: 9,
+                default: 1,
+            },
+            Help {
+                en: "One-vs-rest view of a model: this class is positive, every other class \
+                     negative; its probability is the score.",
+                zh: "模型的一对其余视图：该类别为正类，其余类别都为负类；该类别的概率即为得分。",
+            },
+        )
+        .view_only(),
+        Param::new(
+            "threshold",
+            Kind::Float {
+                min: 0.0,
+                max: 1.0,
+                default: 0.5,
+                log: false,
+            },
+            Help {
+                en: "Predict positive when the score is at least this (as roc_curve and \
+                     precision_recall_curve count their points).",
+                zh: "得分不低于该值时预测为正类（与 roc_curve 和 precision_recall_curve \
+                     计算各点的方式相同）。",
+            },
+        )
+        .view_only(),
+    ],
+);
+
+/// The lab's typed configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvaluateConfig {
+    /// CNN or KNN.
+    pub model: ModelChoice,
+    /// The CNN lab's settings (dataset and train_size serve the KNN too).
+    pub cnn: CnnConfig,
+    /// The CNN lab link with the same settings.
+    pub cnn_link: String,
+    /// The KNN's k.
+    pub n_neighbors: usize,
+    /// How its neighbours vote.
+    pub weights: WeightsChoice,
+    /// What a 0/0 score becomes.
+    pub zero_division: ZeroDivisionChoice,
+    /// The class of the one-vs-rest view.
+    pub positive_class: Label,
+    /// Its threshold.
+    pub threshold: f64,
+}
+
+impl FromConfig for EvaluateConfig {
+    fn from_config(c: &Config) -> Self {
+        let mut cnn = Config::defaults(&super::cnn::SPEC);
+        for p in super::cnn::SPEC.params {
+            cnn.values.insert(p.name, c.values[p.name].clone());
+        }
+        EvaluateConfig {
+            model: c.choice("model"),
+            cnn: CnnConfig::from_config(c),
+            cnn_link: format!("#{}", link::canonical(&cnn)),
+            n_neighbors: c.count("n_neighbors"),
+            weights: c.choice("weights"),
+            zero_division: c.choice("zero_division"),
+            positive_class: c.int("positive_class"),
+            threshold: c.float("threshold"),
+        }
+    }
 }
 
 /// The model being evaluated.
 enum Fitted {
-    Cnn(Box<Run>),
+    Cnn(Box<Training<Cnn>>),
     Knn(KnnFit),
 }
 
@@ -80,29 +186,6 @@ struct KnnFit {
     class_of: Vec<usize>,
     x_test: Vec<f32>,
     x_sample: Vec<f32>,
-}
-
-/// A model being evaluated, then its kept predictions.
-pub struct ModelEval {
-    config: Config,
-    data: Rc<Dataset>,
-    model: Fitted,
-    phase: Phase,
-    /// Training images the model learnt from.
-    n_train: usize,
-    /// Training images of the generalisation check.
-    n_train_eval: usize,
-    /// Test rows predicted so far × classes.
-    test_proba: Vec<f64>,
-    /// Predicted class of each checked training image so far.
-    train_pred: Vec<Label>,
-    /// CNN batches trained so far.
-    steps_done: usize,
-    diverged: Option<String>,
-    weights_sha256: Option<String>,
-    x: Vec<f32>,
-    y: Vec<u8>,
-    out: Vec<f32>,
 }
 
 /// The report of a finished evaluation for one positive class and threshold.
@@ -142,15 +225,6 @@ pub struct ModelReport {
     pub one_vs_rest: views::OneVsRest,
 }
 
-/// The CNN lab's config with this metrics config's values for its keys.
-fn cnn_config(config: &Config) -> Config {
-    let mut c = Config::defaults(&cnn::SPEC);
-    for p in cnn::SPEC.params {
-        c.values.insert(p.name, config.values[p.name].clone());
-    }
-    c
-}
-
 /// Pixels of `split`'s images `idx` as float32 in [0, 1], row after row.
 fn rows(split: &Split, idx: impl Iterator<Item = usize>) -> Vec<f32> {
     let mut x = Vec::new();
@@ -177,60 +251,37 @@ fn argmax(v: &[f64]) -> usize {
     best
 }
 
-impl ModelEval {
-    /// Prepares the evaluation a checked metrics config describes (`model` cnn or knn),
-    /// on `data` (the config's dataset): builds the CNN, or fits the KNN.
-    pub fn new(config: &Config, data: Rc<Dataset>) -> Result<ModelEval, String> {
-        let model_name = config.choice("model");
-        if data.name != config.choice("dataset") {
-            return Err(format!(
-                "the evaluation needs dataset {} but {} was loaded",
-                config.choice("dataset"),
-                data.name
-            ));
-        }
-        let n_train = (config.int("train_size") as usize).min(data.train.len());
-        let (model, n_train_eval) = match model_name {
-            "cnn" => (
-                Fitted::Cnn(Box::new(cnn::build(cnn_config(config), data.clone())?)),
-                n_train,
-            ),
-            "knn" => (Fitted::Knn(Self::fit_knn(config, &data, n_train)?), {
-                KNN_TRAIN_SAMPLE.min(n_train)
-            }),
-            other => return Err(format!("model={other} is not a model to train")),
-        };
-        Ok(ModelEval {
-            config: config.clone(),
-            data,
-            model,
-            phase: Phase::Train,
-            n_train,
-            n_train_eval,
-            test_proba: Vec::new(),
-            train_pred: Vec::new(),
-            steps_done: 0,
-            diverged: None,
-            weights_sha256: None,
-            x: Vec::new(),
-            y: Vec::new(),
-            out: Vec::new(),
-        })
-    }
+/// A model being evaluated, then its kept predictions.
+pub struct Evaluate {
+    config: EvaluateConfig,
+    data: Rc<Dataset>,
+    model: Fitted,
+    phase: Phase,
+    /// Training images the model learnt from.
+    n_train: usize,
+    /// Training images of the generalisation check.
+    n_train_eval: usize,
+    /// Test rows predicted so far × classes.
+    test_proba: Vec<f64>,
+    /// Predicted class of each checked training image so far.
+    train_pred: Vec<Label>,
+    /// Images predicted so far plus images trained on (the envelope's `samples`).
+    samples: u64,
+    x: Vec<f32>,
+    y: Vec<u8>,
+    out: Vec<f32>,
+}
 
-    fn fit_knn(config: &Config, data: &Dataset, n_train: usize) -> Result<KnnFit, String> {
-        let weights = match config.choice("weights") {
-            "distance" => Weights::Distance,
-            _ => Weights::Uniform,
-        };
-        let k = config.int("n_neighbors") as usize;
+impl Evaluate {
+    fn fit_knn(config: &EvaluateConfig, data: &Dataset, n_train: usize) -> Result<KnnFit, String> {
         let labels: Vec<Label> = data.train.labels[..n_train]
             .iter()
             .map(|&l| Label::from(l))
             .collect();
         let d = data.train.rows * data.train.cols;
         let x_train = rows(&data.train, 0..n_train);
-        let clf = KNeighborsClassifier::fit(x_train, d, &labels, k, weights, Metric::Euclidean)?;
+        let k = config.n_neighbors;
+        let clf = KNeighborsClassifier::fit(x_train, d, &labels, k, config.weights.into(), Metric::Euclidean)?;
         let class_of = labels
             .iter()
             .map(|l| clf.classes().binary_search(l).expect("a training label"))
@@ -256,74 +307,47 @@ impl ModelEval {
         self.phase
     }
 
-    /// True when every phase is done (or training diverged).
-    pub fn is_done(&self) -> bool {
-        self.phase == Phase::Done
+    /// Class probabilities of the test images predicted so far (rows × classes).
+    pub fn test_proba(&self) -> &[f64] {
+        &self.test_proba
     }
 
-    /// Does up to `max_units` of work in the current phase (CNN batches or images) and
-    /// says what it did; stops early at the end of the phase.
-    pub fn step(&mut self, max_units: usize) -> EvalProgress {
-        let max_units = max_units.max(1);
-        let phase = self.phase;
-        let (done, total) = match phase {
-            Phase::Train => self.train(max_units),
-            Phase::PredictTest => {
-                let start = self.test_proba.len() / self.classes();
-                let end = (start + max_units).min(self.n_test());
-                let proba = self.predict(false, start, end);
-                self.test_proba.extend(proba);
-                if end == self.n_test() {
-                    self.phase = Phase::PredictTrain;
-                }
-                (end, self.n_test())
-            }
-            Phase::PredictTrain => {
-                let start = self.train_pred.len();
-                let end = (start + max_units).min(self.n_train_eval);
-                let c = self.classes();
-                let proba = self.predict(true, start, end);
-                self.train_pred
-                    .extend(proba.chunks_exact(c).map(|p| argmax(p) as Label));
-                if end == self.n_train_eval {
-                    self.finish();
-                }
-                (end, self.n_train_eval)
-            }
-            Phase::Done => (0, 0),
-        };
-        EvalProgress {
-            phase,
-            done,
-            total,
-            fraction: self.fraction(),
-            finished: self.is_done(),
-            diverged: self.diverged.clone(),
+    /// True class of every test image.
+    pub fn test_labels(&self) -> Vec<Label> {
+        self.data.test.labels.iter().map(|&l| l.into()).collect()
+    }
+
+    /// Predicted class of every test image: the most probable one (the first on ties).
+    pub fn test_predictions(&self) -> Vec<Label> {
+        self.test_proba
+            .chunks_exact(self.classes())
+            .map(|p| argmax(p) as Label)
+            .collect()
+    }
+
+    /// The trained CNN (`None` for the KNN).
+    pub fn cnn(&self) -> Option<&Training<Cnn>> {
+        match &self.model {
+            Fitted::Cnn(t) => Some(t),
+            Fitted::Knn(_) => None,
         }
     }
 
-    /// Runs up to `max_units` CNN batches; the KNN has nothing to train.
-    fn train(&mut self, max_units: usize) -> (usize, usize) {
-        let Fitted::Cnn(run) = &mut self.model else {
+    /// Trains within `budget`; the KNN has nothing to train. Returns the phase's units
+    /// done and in all, and why training stopped early if it did.
+    fn train(&mut self, budget: &mut Budget) -> (usize, usize, Option<super::Stopped>) {
+        let Fitted::Cnn(lab) = &mut self.model else {
             self.phase = Phase::PredictTest;
-            return (0, 0);
+            return (0, 0, None);
         };
-        let snap = run.step(max_units);
-        self.steps_done = snap.step;
-        if let Some(msg) = snap.diverged {
-            self.diverged = Some(msg);
+        let p = lab.step(budget);
+        self.samples = p.samples;
+        if p.stopped.is_some() {
             self.phase = Phase::Done;
-        } else if snap.done {
+        } else if p.done {
             self.phase = Phase::PredictTest;
         }
-        (snap.step, snap.total_steps)
-    }
-
-    fn finish(&mut self) {
-        self.phase = Phase::Done;
-        if let Fitted::Cnn(run) = &self.model {
-            self.weights_sha256 = Some(run.model().weights_sha256());
-        }
+        (p.step, p.total, p.stopped)
     }
 
     /// Class probabilities (rows × classes, class index order) of test images
@@ -332,21 +356,18 @@ impl ModelEval {
         let c = self.classes();
         let mut proba = vec![0.0f64; (end - start) * c];
         match &mut self.model {
-            Fitted::Cnn(run) => {
+            Fitted::Cnn(lab) => {
                 let split = if train {
                     &self.data.train
                 } else {
                     &self.data.test
                 };
-                for s in (start..end).step_by(CNN_CHUNK) {
-                    let e = (s + CNN_CHUNK).min(end);
-                    fill_batch(split, s..e, &mut self.x, &mut self.y);
-                    self.out.resize((e - s) * c, 0.0);
-                    run.model_mut().predict_proba(&self.x, e - s, &mut self.out);
-                    let at = (s - start) * c;
-                    for (p, &o) in proba[at..].iter_mut().zip(&self.out) {
-                        *p = f64::from(o);
-                    }
+                fill_batch(split, start..end, &mut self.x, &mut self.y);
+                self.out.resize((end - start) * c, 0.0);
+                let model = lab.trainer_mut().model_mut();
+                model.predict_proba(&self.x, end - start, &mut self.out);
+                for (p, &o) in proba.iter_mut().zip(&self.out) {
+                    *p = f64::from(o);
                 }
             }
             Fitted::Knn(k) => {
@@ -364,85 +385,44 @@ impl ModelEval {
                 }
             }
         }
+        self.samples += (end - start) as u64;
         proba
     }
 
     /// Share of the work done, counting a CNN batch as three forward passes per image and
     /// the CNN's test evaluation after each epoch; KNN rows all cost alike.
     fn fraction(&self) -> f64 {
+        if self.phase == Phase::Done {
+            return 1.0;
+        }
         let (train_done, train_total) = match &self.model {
-            Fitted::Cnn(run) => {
-                let per_step = 3.0 * self.config.int("batch_size") as f64;
-                let epochs = self.config.int("epochs") as f64;
-                let steps = run.total_steps() as f64;
+            Fitted::Cnn(lab) => {
+                let t = lab.trainer();
+                let per_step = 3.0 * self.config.cnn.training.batch_size as f64;
+                let epochs = t.epochs() as f64;
+                let steps = t.total_steps() as f64;
+                let tests = epochs * self.n_test() as f64;
                 let done = if self.phase == Phase::Train {
-                    let s = self.steps_done as f64;
-                    s * per_step + (s / steps * epochs).floor() * self.n_test() as f64
+                    t.step_count() as f64 * per_step + t.epoch() as f64 * self.n_test() as f64
                 } else {
-                    steps * per_step + epochs * self.n_test() as f64
+                    steps * per_step + tests
                 };
-                (done, steps * per_step + epochs * self.n_test() as f64)
+                (done, steps * per_step + tests)
             }
             Fitted::Knn(_) => (0.0, 0.0),
         };
         let rows_done = (self.test_proba.len() / self.classes() + self.train_pred.len()) as f64;
         let rows_total = (self.n_test() + self.n_train_eval) as f64;
-        if self.is_done() {
-            return 1.0;
-        }
         (train_done + rows_done) / (train_total + rows_total).max(1.0)
     }
 
-    /// True when `config` describes the model this evaluation trained (see
-    /// [`lab::same_model`]).
-    pub fn same_model(&self, config: &Config) -> bool {
-        lab::same_model(&self.config, config)
-    }
-
-    /// True class of every test image.
-    pub fn test_labels(&self) -> Vec<Label> {
-        self.data.test.labels.iter().map(|&l| l.into()).collect()
-    }
-
-    /// Class probabilities of the test images predicted so far (rows × classes).
-    pub fn test_proba(&self) -> &[f64] {
-        &self.test_proba
-    }
-
-    /// Predicted class of every test image: the most probable one (the first on ties).
-    pub fn test_predictions(&self) -> Vec<Label> {
-        self.test_proba
-            .chunks_exact(self.classes())
-            .map(|p| argmax(p) as Label)
-            .collect()
-    }
-
-    /// The trained CNN (`None` for the KNN).
-    pub fn cnn(&self) -> Option<&Run> {
-        match &self.model {
-            Fitted::Cnn(run) => Some(run),
-            Fitted::Knn(_) => None,
-        }
-    }
-
-    /// The report for `config`'s positive class, threshold and zero_division; `None` when
-    /// `config` describes another model (see [`ModelEval::same_model`]). An error before
-    /// the evaluation has finished or after training diverged.
-    pub fn report(&self, config: &Config) -> Result<Option<ModelReport>, String> {
-        if let Some(msg) = &self.diverged {
-            return Err(msg.clone());
-        }
-        if !self.is_done() {
-            return Err("the evaluation has not finished yet".into());
-        }
-        if !self.same_model(config) {
-            return Ok(None);
-        }
+    /// The report for `view`'s positive class, threshold and zero_division.
+    pub fn report(&self, view: &EvaluateConfig) -> Result<ModelReport, String> {
         let c = self.classes();
-        let zero_division = lab::zero_division(config)?;
+        let zero_division = view.zero_division.into();
         let y_test = self.test_labels();
         let y_pred = self.test_predictions();
-        let class = config.int("positive_class");
+        let class = view.positive_class;
         if class < 0 || class as usize >= c {
             return Err(format!(
                 "positive_class={class} is not a class of {} (0 to {})",
@@ -461,23 +441,21 @@ impl ModelEval {
             .iter()
             .map(|&l| l.into())
             .collect();
-        let (param_count, model_bytes, cnn_link) = match &self.model {
-            Fitted::Cnn(run) => {
-                let n = run.model().param_count();
-                let link = crate::link::canonical(&cnn_config(&self.config));
-                (n, n * 4, Some(format!("#{link}")))
+        let (param_count, model_bytes, weights_sha256, cnn_link) = match &self.model {
+            Fitted::Cnn(lab) => {
+                let model = lab.trainer().model();
+                let n = model.param_count();
+                let link = Some(self.config.cnn_link.clone());
+                (n, n * 4, Some(model.weights_sha256()), link)
             }
             Fitted::Knn(k) => {
                 let n = k.clf.n_train();
-                (
-                    0,
-                    n * self.data.train.rows * self.data.train.cols * 4 + n * 8,
-                    None,
-                )
+                let pixels = self.data.train.rows * self.data.train.cols;
+                (0, n * pixels * 4 + n * 8, None, None)
             }
         };
-        Ok(Some(ModelReport {
-            model: self.config.choice("model").to_string(),
+        Ok(ModelReport {
+            model: self.config.model.name().to_string(),
             dataset: self.data.name.clone(),
             classes: self.data.classes.clone(),
             n_train: self.n_train,
@@ -492,16 +470,159 @@ impl ModelEval {
             train_eval_images: self.n_train_eval,
             param_count,
             model_bytes,
-            weights_sha256: self.weights_sha256.clone(),
+            weights_sha256,
             cnn_link,
             multiclass: views::multiclass(&y_test, &y_pred, &labels, zero_division)?,
-            one_vs_rest: views::one_vs_rest(
-                &y_test,
-                &scores,
-                class,
-                config.float("threshold"),
-                zero_division,
-            )?,
-        }))
+            one_vs_rest: views::one_vs_rest(&y_test, &scores, class, view.threshold, zero_division)?,
+        })
+    }
+}
+
+impl Lab for Evaluate {
+    type Config = EvaluateConfig;
+    type Payload = ();
+
+    fn spec() -> &'static LabSpec {
+        &SPEC
+    }
+
+    fn datasets(config: &EvaluateConfig) -> Vec<&'static str> {
+        vec![config.cnn.training.dataset.name()]
+    }
+
+    /// Builds the CNN, or fits the KNN.
+    fn new(config: EvaluateConfig, data: &Datasets) -> Result<Self, String> {
+        let data = data.get(config.cnn.training.dataset.name())?;
+        let n_train = config.cnn.training.train_size.min(data.train.len());
+        let (model, n_train_eval) = match config.model {
+            ModelChoice::Cnn => {
+                let mut sets = Datasets::new();
+                sets.insert(data.clone());
+                let lab = Training::<Cnn>::new(config.cnn.clone(), &sets)?;
+                (Fitted::Cnn(Box::new(lab)), n_train)
+            }
+            ModelChoice::Knn => (
+                Fitted::Knn(Self::fit_knn(&config, &data, n_train)?),
+                KNN_TRAIN_SAMPLE.min(n_train),
+            ),
+        };
+        Ok(Evaluate {
+            config,
+            data,
+            model,
+            phase: Phase::Train,
+            n_train,
+            n_train_eval,
+            test_proba: Vec::new(),
+            train_pred: Vec::new(),
+            samples: 0,
+            x: Vec::new(),
+            y: Vec::new(),
+            out: Vec::new(),
+        })
+    }
+
+    fn step(&mut self, budget: &mut Budget) -> Progress<()> {
+        let phase = self.phase;
+        let (mut done, mut total, mut stopped) = (0, 0, None);
+        match phase {
+            Phase::Train => (done, total, stopped) = self.train(budget),
+            Phase::PredictTest | Phase::PredictTrain => {
+                let train = phase == Phase::PredictTrain;
+                total = if train { self.n_train_eval } else { self.n_test() };
+                let c = self.classes();
+                done = if train { self.train_pred.len() } else { self.test_proba.len() / c };
+                while done < total && budget.next() {
+                    let end = (done + PREDICT_UNIT).min(total);
+                    let proba = self.predict(train, done, end);
+                    if train {
+                        self.train_pred.extend(proba.chunks_exact(c).map(|p| argmax(p) as Label));
+                    } else {
+                        self.test_proba.extend(proba);
+                    }
+                    done = end;
+                }
+                if done == total {
+                    self.phase = if train { Phase::Done } else { Phase::PredictTrain };
+                }
+            }
+            _ => {}
+        }
+        Progress {
+            phase,
+            step: done,
+            total,
+            fraction: self.fraction(),
+            samples: self.samples,
+            done: self.phase == Phase::Done,
+            stopped,
+            payload: (),
+            pictures: Vec::new(),
+        }
+    }
+
+    fn outcome(&self) -> Outcome {
+        let report = self.report(&self.config);
+        let (metrics, weights_sha256, param_count) = match &report {
+            Ok(r) => (
+                [
+                    ("test_accuracy", Some(r.accuracy)),
+                    ("train_accuracy", Some(r.train_accuracy)),
+                    ("roc_auc", r.one_vs_rest.roc_auc),
+                    ("average_precision", r.one_vs_rest.average_precision),
+                ]
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+                .collect(),
+                r.weights_sha256.clone(),
+                (r.param_count > 0).then_some(r.param_count),
+            ),
+            Err(_) => Default::default(),
+        };
+        Outcome {
+            metrics,
+            weights_sha256,
+            param_count,
+            report: match report {
+                Ok(r) => serde_json::to_value(r).unwrap_or_default(),
+                Err(e) => serde_json::json!({ "error": e }),
+            },
+        }
+    }
+
+    fn info(&self) -> RunInfo {
+        RunInfo {
+            classes: self.data.classes.clone(),
+            param_count: self.cnn().map(|t| t.trainer().model().param_count()),
+            layers: Vec::new(),
+        }
+    }
+
+    fn view(&self, config: &EvaluateConfig) -> Result<serde_json::Value, String> {
+        serde_json::to_value(self.report(config)?).map_err(|e| e.to_string())
+    }
+
+    fn migrate(pairs: &mut Vec<(String, String)>) -> Option<Text> {
+        let metrics = pairs.iter().any(|(k, v)| k == "lab" && v == "metrics");
+        let model = pairs.iter().any(|(k, v)| k == "model" && v != "lists");
+        if !(metrics && model) {
+            return None;
+        }
+        // The typed-lists keys had no effect on a model evaluation: drop them quietly.
+        const LISTS: [&str; 5] = ["y_true", "y_pred", "y_score", "pos_label", "average"];
+        pairs.retain(|(k, _)| !LISTS.contains(&k.as_str()));
+        for (k, v) in pairs.iter_mut() {
+            if k == "lab" {
+                *v = "evaluate".into();
+            }
+        }
+        Some(Text {
+            en: "This link evaluated a model in the metrics lab; model evaluation now has its \
+                 own lab, Evaluate, which opened with the same settings."
+                .into(),
+            zh: "这个链接原本在评估指标实验中评估模型；模型评估现在有了自己的实验“模型评估”，\
+                 已用相同的设置打开。"
+                .into(),
+        })
     }
 }

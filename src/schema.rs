@@ -1,6 +1,7 @@
 //! The parameter table every lab declares: names (Keras / scikit-learn), types, ranges,
 //! defaults and help in English and Simplified Chinese. The page renders its controls from
-//! this table and `link.rs` checks links against it; nothing else holds a copy.
+//! this table, `link.rs` checks links against it and each lab turns the checked values into
+//! its own typed configuration once ([`FromConfig`]); nothing else holds a copy.
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -80,6 +81,22 @@ pub struct Param {
     pub kind: Kind,
     /// Short explanation.
     pub help: Help,
+    /// True when the value only changes how a finished run is shown (a threshold, a class
+    /// to look at), so moving it redraws instead of running again.
+    pub view: bool,
+    /// When set, the parameter has an effect only while another parameter has one of these
+    /// values (the page hides it otherwise; its value stays in the link).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_when: Option<When>,
+}
+
+/// A condition on another parameter's value: `param` is one of `any_of`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct When {
+    /// The choice parameter it depends on.
+    pub param: &'static str,
+    /// The values under which the parameter matters.
+    pub any_of: &'static [&'static str],
 }
 
 /// A lab's identity and parameter table.
@@ -87,12 +104,31 @@ pub struct Param {
 pub struct LabSpec {
     /// Link value of `lab=`.
     pub id: &'static str,
-    /// Title in both languages.
+    /// Name in the navigation, in both languages.
     pub title: Help,
     /// Its parameters, in display and link order.
     pub params: &'static [Param],
     /// One-click settings that reproduce a textbook case (may be empty).
     pub presets: &'static [Preset],
+    /// A compare lab names the choice parameter it varies: the page runs one link per
+    /// choice, side by side ([`Config::variants`]); the CLI runs the one the link names.
+    pub compare: Option<&'static str>,
+    /// A live lab needs no data and finishes at once: the page runs it on every edit.
+    pub live: bool,
+}
+
+impl LabSpec {
+    /// A lab with these parameters and no presets, compare key or live runs.
+    pub const fn new(id: &'static str, title: Help, params: &'static [Param]) -> LabSpec {
+        LabSpec {
+            id,
+            title,
+            params,
+            presets: &[],
+            compare: None,
+            live: false,
+        }
+    }
 }
 
 /// A named set of values for some of a lab's parameters (the rest keep their defaults).
@@ -106,6 +142,62 @@ pub struct Preset {
     pub help: Help,
     /// `(parameter, link value)` pairs.
     pub values: &'static [(&'static str, &'static str)],
+}
+
+/// An enum whose variants are the choices of a `Choice` parameter, each with its link
+/// name; [`choice_enum!`](crate::choice_enum) declares one, so the table's list of choices
+/// and the enum cannot drift apart.
+pub trait Choice: Copy + Sized + 'static {
+    /// The link names, in declaration order (use as the parameter's `choices`).
+    const NAMES: &'static [&'static str];
+    /// The variant with link name `name`.
+    fn from_name(name: &str) -> Option<Self>;
+    /// The link name.
+    fn name(self) -> &'static str;
+}
+
+/// Declares a [`Choice`] enum: `choice_enum! { pub enum Fill { Nearest = "nearest", … } }`.
+#[macro_export]
+macro_rules! choice_enum {
+    ($(#[$m:meta])* $vis:vis enum $name:ident {
+        $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)?
+    }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        $vis enum $name { $($(#[$vm])* $variant),+ }
+
+        impl $name {
+            /// The link names, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            /// The link name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+        }
+
+        impl $crate::schema::Choice for $name {
+            const NAMES: &'static [&'static str] = $name::NAMES;
+            fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($text => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+            fn name(self) -> &'static str {
+                $name::name(self)
+            }
+        }
+    };
+}
+
+/// A lab's typed configuration, made once from checked values (the step linfa calls
+/// `ParamGuard`): after it, a lab reads fields, never names.
+pub trait FromConfig: Sized {
+    /// Reads every field from `config` (already range-checked against the lab's table).
+    fn from_config(config: &Config) -> Self;
 }
 
 /// A checked parameter value.
@@ -201,6 +293,48 @@ const fn const_str_eq(a: &str, b: &str) -> bool {
 }
 
 impl Param {
+    /// A parameter that always has an effect and starts a new run when it changes.
+    pub const fn new(name: &'static str, kind: Kind, help: Help) -> Param {
+        Param {
+            name,
+            kind,
+            help,
+            view: false,
+            active_when: None,
+        }
+    }
+
+    /// The same parameter, marked as changing only the views of a finished run.
+    pub const fn view_only(self) -> Param {
+        Param { view: true, ..self }
+    }
+
+    /// The same parameter, in effect only while `param` is one of `any_of`.
+    pub const fn active_when(self, param: &'static str, any_of: &'static [&'static str]) -> Param {
+        Param {
+            active_when: Some(When { param, any_of }),
+            ..self
+        }
+    }
+
+    /// The same parameter with other help text.
+    pub const fn with_help(self, help: Help) -> Param {
+        Param { help, ..self }
+    }
+
+    /// The same whole-number parameter with another default and maximum (a shared
+    /// parameter a lab needs in a different range).
+    pub const fn with_int_range(self, default: i64, max: i64) -> Param {
+        let Kind::Int { min, .. } = self.kind else {
+            panic!("with_int_range on a parameter that is not a whole number");
+        };
+        assert!(min <= default && default <= max, "default out of range");
+        Param {
+            kind: Kind::Int { min, max, default },
+            ..self
+        }
+    }
+
     /// The default value.
     pub fn default_value(&self) -> Value {
         match self.kind {
@@ -354,42 +488,115 @@ impl Config {
                 .collect(),
         }
     }
-    /// An integer parameter (panics if the lab has no such `Int` parameter: a bug).
+
+    fn missing(&self, kind: &str, name: &str) -> ! {
+        // Only a lab reading a name its own table lacks gets here: a bug, caught by the
+        // tests that build every lab from its defaults.
+        panic!("{}: no {kind} parameter {name}", self.lab.id)
+    }
+
+    /// An `Int` parameter.
     pub fn int(&self, name: &str) -> i64 {
         match self.values.get(name) {
             Some(Value::Int(v)) => *v,
-            other => panic!("{}: no int parameter {name} ({other:?})", self.lab.id),
+            _ => self.missing("int", name),
         }
     }
-    /// A float parameter.
+
+    /// An `Int` parameter whose range starts at 0 or above, as a count.
+    pub fn count(&self, name: &str) -> usize {
+        usize::try_from(self.int(name)).unwrap_or_else(|_| self.missing("count", name))
+    }
+
+    /// A `Float` parameter.
     pub fn float(&self, name: &str) -> f64 {
         match self.values.get(name) {
             Some(Value::Float(v)) => *v,
-            other => panic!("{}: no float parameter {name} ({other:?})", self.lab.id),
+            _ => self.missing("float", name),
         }
     }
-    /// A choice parameter.
-    pub fn choice(&self, name: &str) -> &str {
+
+    /// A `Choice` parameter as its link name.
+    pub fn choice_name(&self, name: &str) -> &str {
         match self.values.get(name) {
             Some(Value::Choice(v)) => v,
-            other => panic!("{}: no choice parameter {name} ({other:?})", self.lab.id),
+            _ => self.missing("choice", name),
         }
     }
-    /// An integer-list parameter.
+
+    /// A `Choice` parameter as its enum.
+    pub fn choice<T: Choice>(&self, name: &str) -> T {
+        T::from_name(self.choice_name(name)).unwrap_or_else(|| self.missing("choice", name))
+    }
+
+    /// An `IntList` parameter.
     pub fn int_list(&self, name: &str) -> &[i64] {
         match self.values.get(name) {
             Some(Value::IntList(v)) => v,
-            other => panic!("{}: no int list parameter {name} ({other:?})", self.lab.id),
+            _ => self.missing("int list", name),
         }
     }
-    /// A float-list parameter.
+
+    /// A `FloatList` parameter.
     pub fn float_list(&self, name: &str) -> &[f64] {
         match self.values.get(name) {
             Some(Value::FloatList(v)) => v,
-            other => panic!(
-                "{}: no float list parameter {name} ({other:?})",
-                self.lab.id
-            ),
+            _ => self.missing("float list", name),
         }
+    }
+
+    /// The parameters that have no effect with the other values (their `active_when`
+    /// fails); the page hides them.
+    pub fn inactive(&self) -> Vec<&'static str> {
+        self.lab
+            .params
+            .iter()
+            .filter(|p| {
+                p.active_when.is_some_and(|w| match self.values.get(w.param) {
+                    Some(Value::Choice(v)) => !w.any_of.contains(&v.as_str()),
+                    _ => false,
+                })
+            })
+            .map(|p| p.name)
+            .collect()
+    }
+
+    /// True when `other` describes the same run: same lab, and every parameter that is
+    /// active here and not view-only has the same value. A finished run can then redraw
+    /// its views for `other` instead of running again.
+    pub fn same_run(&self, other: &Config) -> bool {
+        let inactive = self.inactive();
+        self.lab.id == other.lab.id
+            && self
+                .lab
+                .params
+                .iter()
+                .filter(|p| !p.view && !inactive.contains(&p.name))
+                .all(|p| self.values.get(p.name) == other.values.get(p.name))
+    }
+
+    /// A compare lab's runs: this config once per choice of the compared parameter, in the
+    /// table's order (empty for other labs).
+    pub fn variants(&self) -> Vec<(&'static str, Config)> {
+        let Some(key) = self.lab.compare else {
+            return Vec::new();
+        };
+        let param = self
+            .lab
+            .params
+            .iter()
+            .find(|p| p.name == key)
+            .expect("a compare lab's key is one of its parameters");
+        let Kind::Choice { choices, .. } = param.kind else {
+            panic!("{}: compare key {key} is not a choice", self.lab.id);
+        };
+        choices
+            .iter()
+            .map(|&c| {
+                let mut v = self.clone();
+                v.values.insert(key, Value::Choice(c.to_string()));
+                (c, v)
+            })
+            .collect()
     }
 }
