@@ -239,22 +239,94 @@ mod tests {
         "train",
         HELP,
         &[
-            Param::new("seed", Kind::Int { min: 0, max: 4_294_967_295, default: 42 }, HELP),
-            Param::new("epochs", Kind::Int { min: 1, max: 20, default: 1 }, HELP),
-            Param::new("batch_size", Kind::Int { min: 1, max: 512, default: 32 }, HELP),
-            Param::new("learning_rate", Kind::Float { min: 1e-5, max: 1.0, default: 0.001, log: true }, HELP),
-            Param::new("variant", Kind::Choice { choices: &["none", "l1"], default: "none" }, HELP),
+            Param::new(
+                "seed",
+                Kind::Int {
+                    min: 0,
+                    max: 4_294_967_295,
+                    default: 42,
+                },
+                HELP,
+            ),
+            Param::new(
+                "epochs",
+                Kind::Int {
+                    min: 1,
+                    max: 20,
+                    default: 1,
+                },
+                HELP,
+            ),
+            Param::new(
+                "batch_size",
+                Kind::Int {
+                    min: 1,
+                    max: 512,
+                    default: 32,
+                },
+                HELP,
+            ),
+            Param::new(
+                "learning_rate",
+                Kind::Float {
+                    min: 1e-5,
+                    max: 1.0,
+                    default: 0.001,
+                    log: true,
+                },
+                HELP,
+            ),
+            Param::new(
+                "variant",
+                Kind::Choice {
+                    choices: &["none", "l1"],
+                    default: "none",
+                },
+                HELP,
+            ),
         ],
     );
-    static COMPARE: LabSpec = LabSpec { compare: Some("variant"), ..LabSpec::new("compare", HELP, TRAIN.params) };
+    static COMPARE: LabSpec = LabSpec {
+        compare: Some("variant"),
+        ..LabSpec::new("compare", HELP, TRAIN.params)
+    };
     static LISTS: LabSpec = LabSpec::new(
         "lists",
         HELP,
         &[
-            Param::new("y_true", Kind::IntList { max_len: 5000, default: "0,1,1,0,1" }, HELP),
-            Param::new("y_pred", Kind::IntList { max_len: 5000, default: "0,1,0,1,1" }, HELP),
-            Param::new("y_score", Kind::FloatList { max_len: 5000, default: "" }, HELP),
-            Param::new("pos_label", Kind::Int { min: -9, max: 9, default: 1 }, HELP),
+            Param::new(
+                "y_true",
+                Kind::IntList {
+                    max_len: 5000,
+                    default: "0,1,1,0,1",
+                },
+                HELP,
+            ),
+            Param::new(
+                "y_pred",
+                Kind::IntList {
+                    max_len: 5000,
+                    default: "0,1,0,1,1",
+                },
+                HELP,
+            ),
+            Param::new(
+                "y_score",
+                Kind::FloatList {
+                    max_len: 5000,
+                    default: "",
+                },
+                HELP,
+            ),
+            Param::new(
+                "pos_label",
+                Kind::Int {
+                    min: -9,
+                    max: 9,
+                    default: 1,
+                },
+                HELP,
+            ),
         ],
     );
 
@@ -269,7 +341,10 @@ mod tests {
             for (k, v) in pairs.iter_mut() {
                 if k == "lab" && v == "old" {
                     *v = "lists".into();
-                    notes.push(Text { en: "moved".into(), zh: "已移动".into() });
+                    notes.push(Text {
+                        en: "moved".into(),
+                        zh: "已移动".into(),
+                    });
                 }
             }
             notes

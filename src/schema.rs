@@ -552,10 +552,11 @@ impl Config {
             .params
             .iter()
             .filter(|p| {
-                p.active_when.is_some_and(|w| match self.values.get(w.param) {
-                    Some(Value::Choice(v)) => !w.any_of.contains(&v.as_str()),
-                    _ => false,
-                })
+                p.active_when
+                    .is_some_and(|w| match self.values.get(w.param) {
+                        Some(Value::Choice(v)) => !w.any_of.contains(&v.as_str()),
+                        _ => false,
+                    })
             })
             .map(|p| p.name)
             .collect()
@@ -563,7 +564,8 @@ impl Config {
 
     /// True when `other` describes the same run: same lab, and every parameter that is
     /// active here and not view-only has the same value. A finished run can then redraw
-    /// its views for `other` instead of running again.
+    /// its views for `other` instead of running again. A compare lab's compared setting
+    /// does not count: the page runs all its values anyway.
     pub fn same_run(&self, other: &Config) -> bool {
         let inactive = self.inactive();
         self.lab.id == other.lab.id
@@ -572,6 +574,7 @@ impl Config {
                 .params
                 .iter()
                 .filter(|p| !p.view && !inactive.contains(&p.name))
+                .filter(|p| Some(p.name) != self.lab.compare)
                 .all(|p| self.values.get(p.name) == other.values.get(p.name))
     }
 

@@ -7,9 +7,11 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// JSON-like objects, with pictures' bytes as `Uint8Array`s (their buffers can then be
+/// moved to the page instead of copied).
 fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+    let s = serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false);
+    v.serialize(&s).map_err(|e| JsError::new(&e.to_string()))
 }
 
 fn err(e: String) -> JsError {
@@ -65,7 +67,12 @@ pub fn lab_datasets(link_text: &str) -> Vec<String> {
 #[wasm_bindgen]
 pub fn lab_preview(link_text: &str, data: &DataStore, draw: u32) -> Result<JsValue, JsError> {
     let config = REGISTRY.parse(link_text).config;
-    to_js(&REGISTRY.kind(&config).preview(&config, &data.0, draw).map_err(err)?)
+    to_js(
+        &REGISTRY
+            .kind(&config)
+            .preview(&config, &data.0, draw)
+            .map_err(err)?,
+    )
 }
 
 /// The decoded datasets of a worker.
@@ -112,7 +119,10 @@ impl Lab {
     #[wasm_bindgen(constructor)]
     pub fn new(link_text: &str, data: &DataStore) -> Result<Lab, JsError> {
         let config = REGISTRY.parse_strict(link_text).map_err(err)?.config;
-        let run = REGISTRY.kind(&config).start(&config, &data.0).map_err(err)?;
+        let run = REGISTRY
+            .kind(&config)
+            .start(&config, &data.0)
+            .map_err(err)?;
         Ok(Lab(run))
     }
 
@@ -149,7 +159,12 @@ impl Lab {
 
     /// The report for a link that differs from the run's only in view-only keys.
     pub fn view(&self, link_text: &str) -> Result<JsValue, JsError> {
-        to_js(&self.0.view(&REGISTRY.parse(link_text).config).map_err(err)?)
+        to_js(
+            &self
+                .0
+                .view(&REGISTRY.parse(link_text).config)
+                .map_err(err)?,
+        )
     }
 
     /// Stops the run between steps.

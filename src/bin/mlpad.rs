@@ -84,7 +84,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     let started = Instant::now();
     let mut run = kind.start(&config, &data)?;
-    let mut phase_seconds = BTreeMap::from([("setup".to_string(), started.elapsed().as_secs_f64())]);
+    let mut phase_seconds =
+        BTreeMap::from([("setup".to_string(), started.elapsed().as_secs_f64())]);
     let clock = {
         let origin = Instant::now();
         move || origin.elapsed().as_secs_f64() * 1e3
@@ -93,8 +94,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         let t = Instant::now();
         let mut p = run.step(&mut Budget::millis(STEP_MILLIS, &clock));
         let phase = serde_json::to_value(p.phase).map_err(|e| e.to_string())?;
-        *phase_seconds.entry(phase.as_str().unwrap_or("?").to_string()).or_default() +=
-            t.elapsed().as_secs_f64();
+        *phase_seconds
+            .entry(phase.as_str().unwrap_or("?").to_string())
+            .or_default() += t.elapsed().as_secs_f64();
         p.pictures.clear();
         let mut line = serde_json::to_value(&p).map_err(|e| e.to_string())?;
         line["type"] = json!("progress");

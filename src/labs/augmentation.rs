@@ -34,10 +34,21 @@ crate::choice_enum! {
 }
 
 /// A float parameter from `min` to `max` on a linear scale.
-const fn linear(name: &'static str, max: f64, default: f64, en: &'static str, zh: &'static str) -> Param {
+const fn linear(
+    name: &'static str,
+    max: f64,
+    default: f64,
+    en: &'static str,
+    zh: &'static str,
+) -> Param {
     Param::new(
         name,
-        Kind::Float { min: 0.0, max, default, log: false },
+        Kind::Float {
+            min: 0.0,
+            max,
+            default,
+            log: false,
+        },
         Help { en, zh },
     )
 }
@@ -162,7 +173,10 @@ fn perturbed(test: &Split, shifted: &Augment) -> Split {
         }
         let t = shifted.random_transform(&mut rng, h, w);
         shifted.apply(&t, &src, h, w, &mut out);
-        images.extend(out.iter().map(|&v| (v.clamp(0.0, 1.0) * 255.0).round() as u8));
+        images.extend(
+            out.iter()
+                .map(|&v| (v.clamp(0.0, 1.0) * 255.0).round() as u8),
+        );
     }
     Split {
         images,
@@ -212,7 +226,9 @@ impl Callbacks for Augmentation {
         Robustness {
             train_accuracy: train.accuracy,
             train_loss: train.loss,
-            shifted_accuracy: trainer.evaluate(&self.shifted_test, self.shifted_test.len()).accuracy,
+            shifted_accuracy: trainer
+                .evaluate(&self.shifted_test, self.shifted_test.len())
+                .accuracy,
         }
     }
 }
@@ -229,7 +245,10 @@ impl Recipe for Augmentation {
         &config.training
     }
 
-    fn build(config: &AugmentationConfig, data: Rc<Dataset>) -> Result<(Trainer, Augmentation), String> {
+    fn build(
+        config: &AugmentationConfig,
+        data: Rc<Dataset>,
+    ) -> Result<(Trainer, Augmentation), String> {
         let specs = [
             LayerSpec::conv2d(16, 3, Activation::Relu),
             LayerSpec::MaxPooling2D { pool_size: 2 },
@@ -247,13 +266,26 @@ impl Recipe for Augmentation {
         let seed = config.training.seed;
         let augment = config
             .augment
-            .then(|| (config.generator.clone(), Rng::new(seed ^ 0x0a06_3e47)));
-        Ok((trainer, Augmentation { augment, shifted_test, out: Vec::new() }))
+            .then(|| (config.generator, Rng::new(seed ^ 0x0a06_3e47)));
+        Ok((
+            trainer,
+            Augmentation {
+                augment,
+                shifted_test,
+                out: Vec::new(),
+            },
+        ))
     }
 
     fn preview(config: &AugmentationConfig, data: &Datasets, draw: u32) -> Result<Picture, String> {
         let data = data.get(config.training.dataset.name())?;
-        Ok(preview(config, &data, PREVIEW_IMAGES, PREVIEW_VARIANTS, draw))
+        Ok(preview(
+            config,
+            &data,
+            PREVIEW_IMAGES,
+            PREVIEW_VARIANTS,
+            draw,
+        ))
     }
 }
 

@@ -93,6 +93,9 @@ impl Recipe for Cnn {
         });
         let input = [data.train.rows, data.train.cols, 1];
         let specs = model_spec(data.classes.len());
-        Ok((Trainer::new(&config.training, data, input, &specs, opt)?, Cnn))
+        Ok((
+            Trainer::new(&config.training, data, input, &specs, opt)?,
+            Cnn,
+        ))
     }
 }

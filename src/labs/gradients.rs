@@ -229,8 +229,14 @@ impl GradientsConfig {
     fn initializer(&self) -> Initializer {
         let s = self.init_stddev;
         match self.kernel_initializer {
-            KernelInit::RandomNormal => Initializer::RandomNormal { mean: 0.0, stddev: s },
-            KernelInit::RandomUniform => Initializer::RandomUniform { minval: -s, maxval: s },
+            KernelInit::RandomNormal => Initializer::RandomNormal {
+                mean: 0.0,
+                stddev: s,
+            },
+            KernelInit::RandomUniform => Initializer::RandomUniform {
+                minval: -s,
+                maxval: s,
+            },
             KernelInit::GlorotUniform => Initializer::GlorotUniform,
             KernelInit::GlorotNormal => Initializer::GlorotNormal,
             KernelInit::HeNormal => Initializer::HeNormal,
@@ -292,8 +298,12 @@ impl Callbacks for Gradients {
 
     fn on_step(&mut self, model: &Sequential, _out: &BatchLoss, steps: &mut LayerSteps) {
         if let Some(stats) = model.layer_stats() {
-            steps.grad_norms.push(stats.iter().map(|s| s.grad_norm).collect());
-            steps.update_ratios.push(stats.iter().map(|s| s.update_ratio).collect());
+            steps
+                .grad_norms
+                .push(stats.iter().map(|s| s.grad_norm).collect());
+            steps
+                .update_ratios
+                .push(stats.iter().map(|s| s.update_ratio).collect());
         }
     }
 

@@ -319,7 +319,8 @@ impl Lab for Knn {
             ));
         }
         let test_size = TestSize::Fraction(config.test_size);
-        let (train_idx, test_idx) = train_test_split(n, test_size, config.random_state, true, None)?;
+        let (train_idx, test_idx) =
+            train_test_split(n, test_size, config.random_state, true, None)?;
         let d = data.train.rows * data.train.cols;
         let rows = |idx: &[usize]| -> Vec<f32> {
             let mut x = Vec::with_capacity(idx.len() * d);
@@ -337,7 +338,14 @@ impl Lab for Knn {
         };
         let y_train = labels(&train_idx);
         let k = config.n_neighbors;
-        let model = KNeighborsClassifier::fit(rows(&train_idx), d, &y_train, k, config.weights.into(), metric)?;
+        let model = KNeighborsClassifier::fit(
+            rows(&train_idx),
+            d,
+            &y_train,
+            k,
+            config.weights.into(),
+            metric,
+        )?;
         let max_k = MAX_K.min(model.n_train());
         Ok(Knn {
             model,
@@ -357,10 +365,11 @@ impl Lab for Knn {
     fn step(&mut self, budget: &mut Budget) -> Progress<()> {
         let total = self.test_idx.len();
         let q = self.model.queries(&self.x_test).expect("checked test rows");
-        while self.by_k.len() < total && budget.next() {
+        while self.by_k.len() < total && budget.more() {
             let start = self.by_k.len();
             let end = (start + ROWS_PER_UNIT).min(total);
-            self.by_k.extend(q.predict_by_k_chunk(start, end, self.max_k));
+            self.by_k
+                .extend(q.predict_by_k_chunk(start, end, self.max_k));
         }
         let done = self.by_k.len() == total;
         let mut pictures = Vec::new();

@@ -109,7 +109,8 @@ pub static SPEC: LabSpec = LabSpec {
                     default: "",
                 },
                 Help {
-                    en: "Optional: a score per sample (higher = more likely positive) for the ROC \
+                    en:
+                        "Optional: a score per sample (higher = more likely positive) for the ROC \
                          curve and AUC; empty means the hard predictions y_pred are used as scores.",
                     zh: "可选：每个样本的得分（越高越可能是正类），用于 ROC 曲线和 AUC；\
                          留空则用 y_pred 的硬预测作为得分。",
@@ -468,8 +469,17 @@ impl Lab for Metrics {
         // keys, without effect under `model=lists` (the default), and its canonical links
         // listed them all. Such links still open here, quietly without those keys.
         const OLD_KEYS: [&str; 11] = [
-            "model", "dataset", "train_size", "epochs", "batch_size", "learning_rate", "seed",
-            "n_neighbors", "weights", "positive_class", "threshold",
+            "model",
+            "dataset",
+            "train_size",
+            "epochs",
+            "batch_size",
+            "learning_rate",
+            "seed",
+            "n_neighbors",
+            "weights",
+            "positive_class",
+            "threshold",
         ];
         let metrics = pairs.iter().any(|(k, v)| k == "lab" && v == "metrics");
         let lists = pairs.iter().all(|(k, v)| k != "model" || v == "lists");
@@ -486,7 +496,9 @@ mod tests {
     use crate::labs::REGISTRY;
 
     fn report(link_text: &str) -> Result<MetricsReport, String> {
-        evaluate(&MetricsConfig::from_config(&REGISTRY.parse_strict(link_text)?.config))
+        evaluate(&MetricsConfig::from_config(
+            &REGISTRY.parse_strict(link_text)?.config,
+        ))
     }
 
     crate::both_targets_test! {

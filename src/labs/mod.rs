@@ -14,8 +14,8 @@ pub mod regularization;
 pub mod training;
 
 pub use protocol::{
-    Budget, Datasets, Lab, Outcome, Phase, Picture, Progress, RunInfo, Status, StopReason,
-    Stopped, Summary, STEP_MILLIS,
+    Budget, Datasets, Lab, Outcome, Phase, Picture, Progress, RunInfo, Status, StopReason, Stopped,
+    Summary, STEP_MILLIS,
 };
 
 use crate::link::{self, Catalog, Parsed};

@@ -76,7 +76,7 @@ impl<'a> Budget<'a> {
     }
 
     /// Whether one more unit may start; counts it when it may.
-    pub fn next(&mut self) -> bool {
+    pub fn more(&mut self) -> bool {
         let time_left = match self.clock {
             Some((now, deadline)) => self.used == 0 || now() < deadline,
             None => true,
@@ -152,7 +152,11 @@ impl Picture {
             key: format!("{}/{i}", if test { "test" } else { "train" }),
             width: split.cols,
             height: split.rows,
-            rgba: split.image(i).iter().flat_map(|&v| [v, v, v, 255]).collect(),
+            rgba: split
+                .image(i)
+                .iter()
+                .flat_map(|&v| [v, v, v, 255])
+                .collect(),
         }
     }
 }

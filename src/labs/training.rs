@@ -411,7 +411,9 @@ impl Trainer {
             en.push_str(&format!(
                 "; gradients first became non-finite in layer {n} ({name}, counting from the input)"
             ));
-            zh.push_str(&format!("；梯度最先在第 {n} 层（{name}，从输入端数起）变为非有限值"));
+            zh.push_str(&format!(
+                "；梯度最先在第 {n} 层（{name}，从输入端数起）变为非有限值"
+            ));
         }
         en.push_str(". Lower the learning rate, use a gentler initializer or clipping, and reset.");
         zh.push_str("。请降低学习率、换用更温和的初始化或梯度裁剪，然后重置。");
@@ -565,7 +567,7 @@ impl<R: Recipe> Lab for Training<R> {
             gallery: Vec::new(),
         };
         let mut pictures = Vec::new();
-        while !t.is_done() && budget.next() {
+        while !t.is_done() && budget.more() {
             let out = t.train_batch(&mut self.recipe, &mut payload.steps);
             payload.losses.push(out.loss);
             payload.accuracies.push(out.accuracy);
@@ -583,7 +585,12 @@ impl<R: Recipe> Lab for Training<R> {
                 if R::PICTURES {
                     payload.gallery = t.gallery(GALLERY_IMAGES);
                     let data = t.data().clone();
-                    pictures.extend(payload.gallery.iter().map(|g| Picture::of_image(&data, true, g.index)));
+                    pictures.extend(
+                        payload
+                            .gallery
+                            .iter()
+                            .map(|g| Picture::of_image(&data, true, g.index)),
+                    );
                     pictures.extend(t.filters());
                 }
                 break; // one epoch per report keeps per-epoch charts simple

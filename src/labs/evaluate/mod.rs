@@ -281,7 +281,14 @@ impl Evaluate {
         let d = data.train.rows * data.train.cols;
         let x_train = rows(&data.train, 0..n_train);
         let k = config.n_neighbors;
-        let clf = KNeighborsClassifier::fit(x_train, d, &labels, k, config.weights.into(), Metric::Euclidean)?;
+        let clf = KNeighborsClassifier::fit(
+            x_train,
+            d,
+            &labels,
+            k,
+            config.weights.into(),
+            Metric::Euclidean,
+        )?;
         let class_of = labels
             .iter()
             .map(|l| clf.classes().binary_search(l).expect("a training label"))
@@ -473,7 +480,13 @@ impl Evaluate {
             weights_sha256,
             cnn_link,
             multiclass: views::multiclass(&y_test, &y_pred, &labels, zero_division)?,
-            one_vs_rest: views::one_vs_rest(&y_test, &scores, class, view.threshold, zero_division)?,
+            one_vs_rest: views::one_vs_rest(
+                &y_test,
+                &scores,
+                class,
+                view.threshold,
+                zero_division,
+            )?,
         })
     }
 }
@@ -529,21 +542,34 @@ impl Lab for Evaluate {
             Phase::Train => (done, total, stopped) = self.train(budget),
             Phase::PredictTest | Phase::PredictTrain => {
                 let train = phase == Phase::PredictTrain;
-                total = if train { self.n_train_eval } else { self.n_test() };
+                total = if train {
+                    self.n_train_eval
+                } else {
+                    self.n_test()
+                };
                 let c = self.classes();
-                done = if train { self.train_pred.len() } else { self.test_proba.len() / c };
-                while done < total && budget.next() {
+                done = if train {
+                    self.train_pred.len()
+                } else {
+                    self.test_proba.len() / c
+                };
+                while done < total && budget.more() {
                     let end = (done + PREDICT_UNIT).min(total);
                     let proba = self.predict(train, done, end);
                     if train {
-                        self.train_pred.extend(proba.chunks_exact(c).map(|p| argmax(p) as Label));
+                        self.train_pred
+                            .extend(proba.chunks_exact(c).map(|p| argmax(p) as Label));
                     } else {
                         self.test_proba.extend(proba);
                     }
                     done = end;
                 }
                 if done == total {
-                    self.phase = if train { Phase::Done } else { Phase::PredictTrain };
+                    self.phase = if train {
+                        Phase::Done
+                    } else {
+                        Phase::PredictTrain
+                    };
                 }
             }
             _ => {}

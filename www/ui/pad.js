@@ -1,41 +1,4 @@
-// Canvases: the test gallery, the first-layer filters, and the drawing pad.
-
-/** Draws an RGBA image scaled up with crisp pixels onto `canvas`. */
-export function drawPixels(canvas, width, height, rgba, scale) {
-  const src = document.createElement('canvas');
-  src.width = width;
-  src.height = height;
-  src.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0);
-  canvas.width = width * scale;
-  canvas.height = height * scale;
-  const g = canvas.getContext('2d');
-  g.imageSmoothingEnabled = false;
-  g.drawImage(src, 0, 0, canvas.width, canvas.height);
-}
-
-/** Fills `root` with one tile per test image: picture, guess, confidence, mistakes marked. */
-export function drawGallery(root, items, images, classes, tr) {
-  root.textContent = '';
-  items.forEach((it, i) => {
-    const wrong = it.predicted !== it.label;
-    const fig = document.createElement('figure');
-    fig.className = wrong ? 'tile wrong' : 'tile';
-    const c = document.createElement('canvas');
-    drawPixels(c, 28, 28, images[i], 2);
-    c.setAttribute('role', 'img');
-    c.setAttribute('aria-label', `${tr('truth', { t: classes[it.label] })}, ${tr('predicted', { p: classes[it.predicted] })}`);
-    const cap = document.createElement('figcaption');
-    cap.innerHTML = `<b>${classes[it.predicted]}</b> <span>${Math.round(it.confidence * 100)}%</span>`;
-    fig.append(c, cap);
-    if (wrong) {
-      const truth = document.createElement('div');
-      truth.className = 'truth';
-      truth.textContent = tr('truth', { t: classes[it.label] });
-      fig.append(truth);
-    }
-    root.append(fig);
-  });
-}
+// The drawing pad: the reader writes a digit, the page asks the trained network.
 
 /**
  * A drawing pad: pointer strokes in white on black; `onImage(pixels)` receives a 28×28
