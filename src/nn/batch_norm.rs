@@ -23,6 +23,7 @@ pub struct BatchNormalization {
     /// Moving variance per channel.
     pub moving_variance: Vec<f32>,
     training: bool,
+    trainable: bool,
     xhat: Vec<f32>,
     inv_std: Vec<f32>,
 }
@@ -40,6 +41,7 @@ impl BatchNormalization {
             moving_mean: vec![0.0; c],
             moving_variance: vec![1.0; c],
             training: false,
+            trainable: true,
             xhat: Vec::new(),
             inv_std: vec![0.0; c],
         }
@@ -59,13 +61,24 @@ impl Layer for BatchNormalization {
         self.training = training;
     }
 
+    /// Frozen, the layer normalises with its moving statistics even while the model trains
+    /// and leaves them and γ, β unchanged (Keras 3's rule for a non-trainable
+    /// BatchNormalization, what fine-tuning a pretrained base needs).
+    fn set_trainable(&mut self, trainable: bool) {
+        self.trainable = trainable;
+    }
+
+    fn trainable(&self) -> bool {
+        self.trainable
+    }
+
     fn forward(&mut self, x: &[f32], batch: usize, y: &mut Vec<f32>) {
         let c = self.shape[2];
         let n = batch * super::numel(self.shape);
         let rows = n / c;
         ensure_len(y, n);
         let [gamma, beta] = &self.params;
-        if !self.training {
+        if !self.training || !self.trainable {
             for (yr, xr) in y.chunks_exact_mut(c).zip(x.chunks_exact(c)) {
                 for ch in 0..c {
                     let inv = 1.0 / f32::sqrt(self.moving_variance[ch] + EPSILON);
@@ -121,6 +134,19 @@ impl Layer for BatchNormalization {
         let n = batch * super::numel(self.shape);
         let rows = (n / c) as f32;
         let [gamma, beta] = &mut self.params;
+        if !self.trainable {
+            // Inference mode: y = γ·(x − m)/√(v + ε) + β with constants, so dx = dy·γ/√(v + ε).
+            if let Some(dx) = dx {
+                ensure_len(dx, n);
+                for (dxr, dr) in dx.chunks_exact_mut(c).zip(dy[..n].chunks_exact(c)) {
+                    for ch in 0..c {
+                        let inv = 1.0 / f32::sqrt(self.moving_variance[ch] + EPSILON);
+                        dxr[ch] = dr[ch] * gamma.value[ch] * inv;
+                    }
+                }
+            }
+            return;
+        }
         gamma.grad.fill(0.0);
         beta.grad.fill(0.0);
         for (dr, hr) in dy[..n].chunks_exact(c).zip(self.xhat.chunks_exact(c)) {

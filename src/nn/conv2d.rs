@@ -144,6 +144,10 @@ impl Layer for Conv2D {
         self.trainable = trainable;
     }
 
+    fn trainable(&self) -> bool {
+        self.trainable
+    }
+
     fn params(&self) -> &[Param] {
         &self.params
     }

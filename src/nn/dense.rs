@@ -129,6 +129,10 @@ impl Layer for Dense {
         self.trainable = trainable;
     }
 
+    fn trainable(&self) -> bool {
+        self.trainable
+    }
+
     fn params(&self) -> &[Param] {
         &self.params
     }

@@ -98,8 +98,13 @@ pub trait Layer {
         0
     }
     /// With `false`, backward passes stop computing this layer's parameter gradients (input
-    /// gradients still flow), like Keras' `trainable = False` (Dense and Conv2D honour it).
+    /// gradients still flow) and the optimizer leaves its weights alone, like Keras'
+    /// `layer.trainable = False`; a frozen BatchNormalization also runs in inference mode.
     fn set_trainable(&mut self, _trainable: bool) {}
+    /// Whether the layer's weights are trained (see [`Layer::set_trainable`]).
+    fn trainable(&self) -> bool {
+        true
+    }
     /// Switches between training and inference behaviour (Dropout, BatchNormalization).
     fn set_training(&mut self, _training: bool) {}
     /// The trainable parameters (empty for parameter-free layers).

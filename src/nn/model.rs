@@ -99,7 +99,8 @@ pub struct Sequential {
     before: Vec<f32>,
 }
 
-/// Per-layer training statistics of one step (layers without parameters are skipped).
+/// Per-layer training statistics of one step (layers without trainable parameters are
+/// skipped).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LayerStats {
     /// Index of the layer in the model.
@@ -255,13 +256,43 @@ impl Sequential {
         self.params().map(|p| p.value.len()).sum()
     }
 
-    /// Freezes (`false`) or unfreezes every layer: Dense and Conv2D then leave their weight
-    /// gradients alone and only propagate input gradients (Keras' `model.trainable`).
-    /// BatchNormalization does not honour it yet (Keras would also switch it to inference).
+    /// Freezes (`false`) or unfreezes every layer (Keras' `model.trainable`); see
+    /// [`Sequential::set_layer_trainable`].
     pub fn set_trainable(&mut self, trainable: bool) {
         for l in self.layers.iter_mut() {
             l.set_trainable(trainable);
         }
+    }
+
+    /// Freezes (`false`) or unfreezes layer `index` (Keras' `layer.trainable`): a frozen
+    /// layer still passes gradients to the layers before it, but computes none for its own
+    /// weights, the optimizer skips them and their penalty no longer counts.
+    pub fn set_layer_trainable(&mut self, index: usize, trainable: bool) -> Result<(), String> {
+        let n = self.layers.len();
+        let layer = self
+            .layers
+            .get_mut(index)
+            .ok_or_else(|| format!("layer {index} does not exist (the model has {n})"))?;
+        layer.set_trainable(trainable);
+        Ok(())
+    }
+
+    /// Values the optimizer trains (Keras' "Trainable params").
+    pub fn trainable_param_count(&self) -> usize {
+        self.layers
+            .iter()
+            .filter(|l| l.trainable())
+            .flat_map(|l| l.params())
+            .map(|p| p.value.len())
+            .sum()
+    }
+
+    /// The tensors of the trainable layers, in model order.
+    fn trainable_params_mut(&mut self) -> impl Iterator<Item = &mut Param> {
+        self.layers
+            .iter_mut()
+            .filter(|l| l.trainable())
+            .flat_map(|l| l.params_mut().iter_mut())
     }
 
     /// Floating-point operations of one sample's forward pass.
@@ -321,11 +352,7 @@ impl Sequential {
         );
         self.backpropagate(x, batch, false);
         let mut out = out;
-        for p in self
-            .layers
-            .iter_mut()
-            .flat_map(|l| l.params_mut().iter_mut())
-        {
+        for p in self.trainable_params_mut() {
             if let Some(r) = p.regularizer {
                 out.penalty += r.penalty(&p.value);
                 r.add_grad(&p.value, &mut p.grad);
@@ -372,13 +399,13 @@ impl Sequential {
     pub fn train_step(&mut self, x: &[f32], labels: &[u8], opt: &mut Optimizer) -> BatchLoss {
         let out = self.loss_and_grads(x, labels);
         let Some(mut stats) = self.stats.take() else {
-            opt.step(self.params_mut().collect());
+            opt.step(self.trainable_params_mut().collect());
             return out;
         };
         stats.clear();
         self.before.clear();
         for (layer, l) in self.layers.iter().enumerate() {
-            if !l.params().is_empty() {
+            if !l.params().is_empty() && l.trainable() {
                 let g2: f32 = l.params().iter().flat_map(|p| &p.grad).map(|g| g * g).sum();
                 stats.push(LayerStats {
                     layer,
@@ -389,7 +416,7 @@ impl Sequential {
                     .extend(l.params().iter().flat_map(|p| p.value.iter().copied()));
             }
         }
-        opt.step(self.params_mut().collect());
+        opt.step(self.trainable_params_mut().collect());
         let mut old = self.before.iter();
         for s in stats.iter_mut() {
             let (mut w2, mut d2) = (0.0f32, 0.0f32);
@@ -465,5 +492,99 @@ mod tests {
         let frozen_dx = m.backward(&x, &dout, true).expect("asked").to_vec();
         assert_eq!(dx, frozen_dx);
         assert!(m.params().all(|p| p.grad.iter().all(|&g| g == 7.0)));
+    }
+
+    #[test]
+    fn frozen_layers_keep_their_weights_bit_for_bit_while_the_rest_trains() {
+        let mut rng = Rng::new(7);
+        let specs = [
+            LayerSpec::conv2d(3, 2, Activation::Relu),
+            LayerSpec::Flatten,
+            LayerSpec::BatchNormalization,
+            LayerSpec::Dense {
+                units: 5,
+                activation: Activation::Relu,
+                kernel_initializer: Initializer::GlorotUniform,
+                kernel_regularizer: Some(Regularizer::L2 { l2: 0.1 }),
+            },
+            LayerSpec::dense(3, Activation::Softmax),
+        ];
+        let mut m = Sequential::new([4, 4, 1], &specs, &mut rng).expect("valid");
+        let all = m.param_count();
+        for frozen in [0, 2, 3] {
+            m.set_layer_trainable(frozen, false).unwrap();
+        }
+        assert!(m.set_layer_trainable(9, false).is_err());
+        let frozen_count = 3 * 4 + 3 + 27 * 2 + 27 * 5 + 5;
+        assert_eq!(m.trainable_param_count(), all - frozen_count);
+        let weights = |m: &Sequential| -> Vec<Vec<u32>> {
+            m.params()
+                .map(|p| p.value.iter().map(|v| v.to_bits()).collect())
+                .collect()
+        };
+        let before = weights(&m);
+        let mut opt = Optimizer::adam(crate::nn::adam::AdamConfig::default());
+        let x: Vec<f32> = (0..6 * 16).map(|_| rng.uniform_range(0.0, 1.0)).collect();
+        let y = [0u8, 1, 2, 0, 1, 2];
+        let first = m.train_step(&x, &y, &mut opt);
+        for _ in 0..20 {
+            m.train_step(&x, &y, &mut opt);
+        }
+        let last = m.loss_and_grads(&x, &y);
+        let after = weights(&m);
+        // Tensors in order: conv kernel, bias; bn gamma, beta; dense kernel, bias; output.
+        for (i, (a, b)) in before.iter().zip(&after).enumerate() {
+            if i < 6 {
+                assert_eq!(a, b, "frozen tensor {i} changed");
+            } else {
+                assert_ne!(a, b, "trainable tensor {i} did not train");
+            }
+        }
+        assert!(last.loss < first.loss, "{} -> {}", first.loss, last.loss);
+        // The frozen Dense layer's L2 penalty no longer counts (Keras sums the penalties of
+        // trainable weights only).
+        assert_eq!(last.penalty, 0.0);
+    }
+
+    #[test]
+    fn a_frozen_batch_norm_uses_and_keeps_its_moving_statistics() {
+        let mut rng = Rng::new(3);
+        let mut m = Sequential::new(
+            [1, 1, 4],
+            &[
+                LayerSpec::BatchNormalization,
+                LayerSpec::dense(2, Activation::Linear),
+            ],
+            &mut rng,
+        )
+        .expect("valid");
+        let x: Vec<f32> = (0..8 * 4).map(|_| rng.uniform_range(-3.0, 3.0)).collect();
+        let inference = m.forward(&x, 8).to_vec();
+        m.set_layer_trainable(0, false).unwrap();
+        let frozen_training = m.forward_train(&x, 8).to_vec();
+        assert_eq!(
+            inference, frozen_training,
+            "frozen BN normalises with moving statistics"
+        );
+        m.forward_train(&x, 8);
+        assert_eq!(
+            m.forward(&x, 8),
+            inference,
+            "frozen BN left its moving statistics alone"
+        );
+        // Its input gradient is that of the affine map: dx = dy·γ/√(v + ε), here 1/√1.001.
+        let dout = vec![1.0f32; 16];
+        let dx = m.backward(&x, &dout, true).expect("asked").to_vec();
+        m.set_layer_trainable(0, true).unwrap();
+        let w = m.params().nth(2).unwrap().value.clone();
+        for (r, row) in dx.chunks_exact(4).enumerate() {
+            for (c, &g) in row.iter().enumerate() {
+                let want = (w[c * 2] + w[c * 2 + 1]) / f32::sqrt(1.0 + 0.001);
+                assert!(
+                    (g - want).abs() <= 1e-6 * want.abs().max(1.0),
+                    "row {r} col {c}: {g} vs {want}"
+                );
+            }
+        }
     }
 }
