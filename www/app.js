@@ -304,8 +304,10 @@ function nextJob(w) {
 
 $('run').addEventListener('click', () => {
   startRun();
-  // The focus stays on a control: the reader can pause or reset from the keyboard.
-  $('pause').focus();
+  // The focus stays on a control: the reader can pause or reset from the keyboard. Pause
+  // is disabled while the data loads, and a disabled button cannot take the focus (it
+  // would fall to <body>): Reset takes it then.
+  ($('pause').disabled ? $('reset') : $('pause')).focus();
 });
 $('pause').addEventListener('click', () => {
   const pause = state.phase === 'running';

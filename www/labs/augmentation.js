@@ -42,8 +42,7 @@ export function create(ctx) {
   preview.append(canvas, el('div', {}, again));
   ctx.root.append(preview);
   const pct = (v) => (v * 100).toFixed(1);
-  const view = new CompareView(ctx, 'augmentation', {
-    key: 'augment',
+  const view = new CompareView(ctx, {
     shifted: true,
     facts: (e, tr) => tr('augment_facts', { train: pct(e.train_accuracy), test: pct(e.test_accuracy), shifted: pct(e.shifted_accuracy) }),
   });

@@ -36,8 +36,7 @@ export const strings = {
 /** Builds the lab's cards; the shell forwards run events to the returned view. */
 export function create(ctx) {
   const pct = (v) => (v * 100).toFixed(1);
-  const view = new CompareView(ctx, 'regularization', {
-    key: 'variant',
+  const view = new CompareView(ctx, {
     losses: true,
     histogram: true,
     facts: (e, tr) => tr('compare_facts', {

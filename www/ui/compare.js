@@ -8,13 +8,15 @@ import { LineChart } from './chart.js';
 
 export class CompareView {
   /**
-   * `opts.key`: the compared setting (its values name the cards via `${key}_${value}`);
-   * `opts.losses`, `opts.histogram`: draw those too; `opts.facts(last, tr)`: the facts
+   * The compared setting comes from the lab's table; its values name the cards
+   * (`${key}_${value}` strings). `opts.losses`, `opts.histogram`: draw those too; `opts.facts(last, tr)`: the facts
    * line of a card from its latest epoch record.
    */
-  constructor(ctx, id, opts) {
+  constructor(ctx, opts) {
     this.ctx = ctx;
     this.opts = opts;
+    const id = ctx.spec().id;
+    this.key = ctx.spec().compare;
     this.card = card('card-compare', `compare_title_${id}`, `compare_help_${id}`);
     this.grid = el('div', { id: 'compare', class: 'compare-grid' });
     this.card.append(this.grid);
@@ -32,7 +34,7 @@ export class CompareView {
     this.grid.textContent = '';
     this.jobs = values.map((value) => {
       const c = el('div', { class: 'compare-card', dataset: { variant: value } },
-        el('h3', {}, this.ctx.tr(`${this.opts.key}_${value}`)),
+        el('h3', {}, this.ctx.tr(`${this.key}_${value}`)),
         el('canvas', { class: 'chart small', role: 'img' }),
         el('canvas', { class: 'chart small loss', role: 'img', hidden: !this.opts.losses }),
         el('canvas', { class: 'hist', role: 'img', hidden: !this.opts.histogram }),
@@ -84,7 +86,7 @@ export class CompareView {
 
   redraw() {
     for (const job of this.jobs) {
-      job.card.querySelector('h3').textContent = this.ctx.tr(`${this.opts.key}_${job.value}`);
+      job.card.querySelector('h3').textContent = this.ctx.tr(`${this.key}_${job.value}`);
       this.renderJob(job);
     }
   }
