@@ -8,11 +8,10 @@
 //! One pass over the training rows per test row yields the votes for every k = 1..15, so
 //! the accuracy-by-k curve costs little more than the chosen k alone.
 
-use super::evaluate::WeightsChoice;
 use super::params::DatasetChoice;
 use super::protocol::{Budget, Datasets, Lab, Outcome, Phase, Picture, Progress, RunInfo};
 use crate::data::Dataset;
-use crate::knn::{KNeighborsClassifier, Metric};
+use crate::knn::{KNeighborsClassifier, Metric, Weights};
 use crate::metrics;
 use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param};
 use crate::split::{train_test_split, TestSize};
@@ -29,6 +28,25 @@ pub const GALLERY_ROWS: usize = 12;
 const ROWS_PER_UNIT: usize = 32;
 /// The lab classifies digits: the one place that says so.
 const DATASET: DatasetChoice = DatasetChoice::Mnist;
+
+crate::choice_enum! {
+    /// How KNN neighbours vote (scikit-learn's `weights`).
+    pub enum WeightsChoice {
+        /// One vote each.
+        Uniform = "uniform",
+        /// 1/distance.
+        Distance = "distance",
+    }
+}
+
+impl From<WeightsChoice> for Weights {
+    fn from(w: WeightsChoice) -> Weights {
+        match w {
+            WeightsChoice::Uniform => Weights::Uniform,
+            WeightsChoice::Distance => Weights::Distance,
+        }
+    }
+}
 
 crate::choice_enum! {
     /// The distance between images.

@@ -23,10 +23,11 @@ pub mod views;
 use super::cnn::{Cnn, CnnConfig};
 use super::metrics::{ZeroDivisionChoice, ZERO_DIVISION};
 use super::params;
-use super::protocol::{Budget, Datasets, Lab, Outcome, Phase, Progress, RunInfo};
+use super::knn::WeightsChoice;
+use super::protocol::{Budget, Datasets, Lab, Outcome, Phase, Progress, RunInfo, Stopped};
 use super::training::{fill_batch, Training};
 use crate::data::{Dataset, Split};
-use crate::knn::{KNeighborsClassifier, Metric, Weights};
+use crate::knn::{KNeighborsClassifier, Metric};
 use crate::link;
 use crate::metrics::{self, Label};
 use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param, Text};
@@ -45,25 +46,6 @@ crate::choice_enum! {
         Cnn = "cnn",
         /// k-nearest neighbours.
         Knn = "knn",
-    }
-}
-
-crate::choice_enum! {
-    /// How KNN neighbours vote (scikit-learn's `weights`).
-    pub enum WeightsChoice {
-        /// One vote each.
-        Uniform = "uniform",
-        /// 1/distance.
-        Distance = "distance",
-    }
-}
-
-impl From<WeightsChoice> for Weights {
-    fn from(w: WeightsChoice) -> Weights {
-        match w {
-            WeightsChoice::Uniform => Weights::Uniform,
-            WeightsChoice::Distance => Weights::Distance,
-        }
     }
 }
 
@@ -342,7 +324,7 @@ impl Evaluate {
 
     /// Trains within `budget`; the KNN has nothing to train. Returns the phase's units
     /// done and in all, and why training stopped early if it did.
-    fn train(&mut self, budget: &mut Budget) -> (usize, usize, Option<super::Stopped>) {
+    fn train(&mut self, budget: &mut Budget) -> (usize, usize, Option<Stopped>) {
         let Fitted::Cnn(lab) = &mut self.model else {
             self.phase = Phase::PredictTest;
             return (0, 0, None);
