@@ -2,7 +2,7 @@
 // worker (as the page's own worker runs the core), warms it up, sizes a sample to last about
 // SAMPLE_SECONDS, and times `repeats` samples with performance.now(). The workloads are the
 // same Rust code `mlpad bench` times natively.
-import init, { BenchWorkload, Dataset, Lab } from '../pkg/mlpad.js';
+import init, { BenchWorkload, DataStore, Lab } from '../pkg/mlpad.js';
 
 const DATA = new URL('../www/data/', import.meta.url);
 const FILES = ['train_images', 'train_labels', 'test_images', 'test_labels'];
@@ -35,9 +35,9 @@ function memoryRows(wasm, data) {
   const lab = new Lab('#lab=cnn&seed=42&epochs=5&batch_size=32&train_size=1000', data);
   const mib = [];
   for (;;) {
-    const snap = lab.step(32);
-    if (snap.test_accuracy != null) mib.push(wasm.memory.buffer.byteLength / 2 ** 20);
-    if (snap.done) break;
+    const p = lab.step_units(32);
+    if (p.payload.epoch_end) mib.push(wasm.memory.buffer.byteLength / 2 ** 20);
+    if (p.done) break;
   }
   lab.free();
   const growth = `${(100 * (mib[mib.length - 1] / mib[0] - 1)).toFixed(1)}% from epoch 1 to ${mib.length}`;
@@ -53,7 +53,8 @@ async function run({ repeats, workloads }) {
   const assets = manifest.datasets.mnist;
   postMessage({ type: 'progress', message: 'fetching MNIST…' });
   const bytes = await Promise.all(FILES.map((k) => fetchBytes(new URL(assets[k].file, DATA))));
-  const data = Dataset.decode('mnist', ...bytes);
+  const data = new DataStore();
+  data.add('mnist', ...bytes);
   const names = workloads || ['wasm_memory', ...BenchWorkload.names()];
   const results = [];
   for (const name of names) {
