@@ -322,11 +322,11 @@ impl Param {
         Param { help, ..self }
     }
 
-    /// The same whole-number parameter with another default and maximum (a shared
-    /// parameter a lab needs in a different range).
-    pub const fn with_int_range(self, default: i64, max: i64) -> Param {
+    /// The same whole-number parameter with another default and maximum (the minimum
+    /// stays): a shared parameter a lab needs in a different range.
+    pub const fn int_default_up_to(self, default: i64, max: i64) -> Param {
         let Kind::Int { min, .. } = self.kind else {
-            panic!("with_int_range on a parameter that is not a whole number");
+            panic!("int_default_up_to on a parameter that is not a whole number");
         };
         assert!(min <= default && default <= max, "default out of range");
         Param {

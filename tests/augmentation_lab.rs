@@ -2,71 +2,106 @@
 //! shifted test set where plain training collapses, and flipping digits hurts.
 #![cfg(not(target_arch = "wasm32"))]
 
-use mlpad::data::dataset::bundled_dir;
-use mlpad::data::Dataset;
-use mlpad::labs::{augmentation, build, Snapshot};
-use mlpad::link;
-use std::rc::Rc;
+mod common;
 
-fn last_epoch(extra: &str) -> Snapshot {
-    let parsed = link::parse_strict(&format!("#lab=augmentation&epochs=6&{extra}")).unwrap();
-    let data = Rc::new(Dataset::load_dir("mnist", &bundled_dir()).unwrap());
-    let mut run = build(parsed.config, data).unwrap();
-    let mut last = None;
-    loop {
-        let s = run.step(100);
-        let done = s.done;
-        if s.shifted_accuracy.is_some() {
-            last = Some(s);
-        }
-        if done {
-            return last.expect("an epoch ended");
-        }
-    }
+use common::{config, dataset, datasets_for};
+use mlpad::labs::augmentation::{
+    self, Augmentation, AugmentationConfig, Robustness, PREVIEW_IMAGES, PREVIEW_VARIANTS,
+};
+use mlpad::labs::training::{EpochRecord, Training};
+use mlpad::labs::REGISTRY;
+use mlpad::schema::FromConfig;
+
+/// The last epoch's record of a six-epoch run.
+fn last_epoch(extra: &str) -> EpochRecord<Robustness> {
+    let link = format!("#lab=augmentation&epochs=6&{extra}");
+    let (lab, steps) = common::run_typed::<Training<Augmentation>>(&link, 100);
+    let ends: Vec<_> = steps
+        .iter()
+        .filter_map(|s| s.payload.epoch_end.clone())
+        .collect();
+    assert_eq!(
+        ends,
+        lab.epoch_records(),
+        "{link}: every epoch reported once"
+    );
+    assert_eq!(ends.len(), 6, "{link}");
+    ends.last().unwrap().clone()
 }
 
 #[test]
 fn augmentation_buys_robustness_and_flips_hurt_digits() {
-    let off = last_epoch("augment=off");
-    let on = last_epoch("augment=on");
-    let flips = last_epoch("augment=on&horizontal_flip=on&rotation_range=0&width_shift_range=0&height_shift_range=0&zoom_range=0");
-    let shifted = |s: &Snapshot| s.shifted_accuracy.unwrap();
+    // Three runs of a few seconds each, on both cores.
+    let [off, on, flips] = std::thread::scope(|s| {
+        [
+            "augment=off",
+            "augment=on",
+            "augment=on&horizontal_flip=on&rotation_range=0&width_shift_range=0&height_shift_range=0&zoom_range=0",
+        ]
+        .map(|extra| s.spawn(move || last_epoch(extra)))
+        .map(|h| h.join().expect("no panic"))
+    });
     assert!(
-        shifted(&on) > shifted(&off) + 0.15,
+        on.extra.shifted_accuracy > off.extra.shifted_accuracy + 0.15,
         "shifted test: on {} vs off {}",
-        shifted(&on),
-        shifted(&off)
+        on.extra.shifted_accuracy,
+        off.extra.shifted_accuracy
     );
     assert!(
-        flips.test_accuracy.unwrap() < off.test_accuracy.unwrap(),
-        "mirrored digits should not help"
+        flips.test_accuracy < off.test_accuracy,
+        "mirrored digits should not help: {} vs {}",
+        flips.test_accuracy,
+        off.test_accuracy
     );
     // Plain training fits its images better than augmented training does.
-    assert!(off.train_accuracy.unwrap() > on.train_accuracy.unwrap());
+    assert!(off.extra.train_accuracy > on.extra.train_accuracy);
 }
 
 #[test]
 fn preview_grid_has_originals_and_seeded_variants() {
-    let parsed = link::parse_strict("#lab=augmentation&seed=3").unwrap();
-    let data = Dataset::load_dir("mnist", &bundled_dir()).unwrap();
-    let (w, h, rgba) = augmentation::preview(&parsed.config, &data, 4, 5, 0);
-    assert_eq!((w, h), (6 * 30 + 2, 4 * 30 + 2));
-    assert_eq!(rgba.len(), w * h * 4);
-    // Column 0 is the untouched image.
-    let px = |x: usize, y: usize| rgba[(y * w + x) * 4];
-    for r in 0..28 {
-        for c in 0..28 {
-            assert_eq!(px(2 + c, 2 + r), data.train.image(0)[r * 28 + c]);
+    let link = "#lab=augmentation&seed=3";
+    let c = AugmentationConfig::from_config(&config(link));
+    let data = dataset("mnist");
+    let (images, variants) = (4, 5);
+    let pic = augmentation::preview(&c, &data, images, variants, 0);
+    // Each cell is a 28×28 image with a 2-pixel gap; column 0 is the original.
+    let (w, h) = ((variants + 1) * 30 + 2, images * 30 + 2);
+    assert_eq!((pic.width, pic.height), (w, h));
+    assert_eq!(pic.rgba.len(), w * h * 4);
+    let px = |x: usize, y: usize| pic.rgba[(y * w + x) * 4];
+    for i in 0..images {
+        for r in 0..28 {
+            for col in 0..28 {
+                assert_eq!(
+                    px(2 + col, 2 + i * 30 + r),
+                    data.train.image(i)[r * 28 + col]
+                );
+            }
         }
     }
+    // The variants are transformed, not copies of the original.
+    let cell = |x0: usize, y0: usize| -> Vec<u8> {
+        (0..28)
+            .flat_map(|r| (0..28).map(move |col| (x0 + col, y0 + r)))
+            .map(|(x, y)| px(x, y))
+            .collect()
+    };
+    for v in 1..=variants {
+        assert_ne!(cell(2 + v * 30, 2), cell(2, 2), "variant {v}");
+    }
+    let again = augmentation::preview(&c, &data, images, variants, 0);
+    assert_eq!(again, pic, "same draw, same pictures");
+    let next = augmentation::preview(&c, &data, images, variants, 1);
+    assert_ne!(next.rgba, pic.rgba, "a new draw differs");
+
+    // The page's preview through the registry is this grid at its own size.
+    let config = config(link);
+    let page = REGISTRY
+        .kind(&config)
+        .preview(&config, &datasets_for(&config), 1)
+        .unwrap();
     assert_eq!(
-        augmentation::preview(&parsed.config, &data, 4, 5, 0).2,
-        rgba,
-        "same draw, same pictures"
-    );
-    assert_ne!(
-        augmentation::preview(&parsed.config, &data, 4, 5, 1).2,
-        rgba,
-        "a new draw differs"
+        page,
+        augmentation::preview(&c, &data, PREVIEW_IMAGES, PREVIEW_VARIANTS, 1)
     );
 }

@@ -35,8 +35,12 @@ fn differences(old: &Value, new: &Value) -> Vec<String> {
                 let got = &new["report"]["one_vs_rest"];
                 for (k, w) in want.as_object().unwrap() {
                     let g = match k.as_str() {
-                        "roc_points" => Value::from(got["roc_curve"]["fpr"].as_array().map_or(0, Vec::len)),
-                        "pr_points" => Value::from(got["pr_curve"]["precision"].as_array().map_or(0, Vec::len)),
+                        "roc_points" => {
+                            Value::from(got["roc_curve"]["fpr"].as_array().map_or(0, Vec::len))
+                        }
+                        "pr_points" => {
+                            Value::from(got["pr_curve"]["precision"].as_array().map_or(0, Vec::len))
+                        }
                         _ => got[k].clone(),
                     };
                     if &g != w {
@@ -74,14 +78,23 @@ fn golden_links_replay_bit_for_bit() {
         let new = serde_json::to_value(&summary).unwrap();
         if let Some(message) = entry.get("error") {
             assert_eq!(summary.status, Status::Diverged, "{link}");
-            assert_eq!(summary.stopped.as_ref().unwrap().message, message.as_str().unwrap(), "{link}");
+            assert_eq!(
+                summary.stopped.as_ref().unwrap().message,
+                message.as_str().unwrap(),
+                "{link}"
+            );
             continue;
         }
         assert_eq!(summary.status, Status::Finished, "{link}");
         let old = &entry["summary"];
         // The link the page showed then still opens, without a complaint.
         let reopened = REGISTRY.parse(old["link"].as_str().unwrap());
-        assert!(reopened.errors.is_empty(), "{}: {:?}", old["link"], reopened.errors);
+        assert!(
+            reopened.errors.is_empty(),
+            "{}: {:?}",
+            old["link"],
+            reopened.errors
+        );
         assert!(reopened.config.same_run(&parsed.config), "{}", old["link"]);
         if old["lab"] == new["lab"] && old["lab"] != "metrics" {
             assert_eq!(new["link"], old["link"], "{link}: canonical link");
@@ -96,7 +109,11 @@ fn golden_links_replay_bit_for_bit() {
                         continue;
                     }
                     if got.get(k).unwrap_or(&Value::Null) != w {
-                        diffs.push(format!("epoch {}: {k} recorded {w}, now {:?}", want["epoch"], got.get(k)));
+                        diffs.push(format!(
+                            "epoch {}: {k} recorded {w}, now {:?}",
+                            want["epoch"],
+                            got.get(k)
+                        ));
                     }
                 }
             }
@@ -105,7 +122,11 @@ fn golden_links_replay_bit_for_bit() {
             failures.push(format!("{link}\n  {}", diffs.join("\n  ")));
         }
     }
-    assert!(failures.is_empty(), "golden links changed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "golden links changed:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -2,19 +2,14 @@
 //! (values checked against scikit-learn 1.9.1), bad lists named.
 #![cfg(not(target_arch = "wasm32"))]
 
-use serde_json::Value;
-use std::process::{Command, Output};
+mod common;
 
-fn mlpad(link: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mlpad"))
-        .args(["run", link])
-        .output()
-        .expect("runs")
-}
+use serde_json::{json, Value};
 
-/// The summary line of a successful run (and its raw text).
+/// The report of a successful run (and the summary line's raw text). The lab does all
+/// its work when built: one progress line (done), then the summary.
 fn summary(link: &str) -> (Value, String) {
-    let out = mlpad(link);
+    let out = common::mlpad(&["run", link]);
     assert!(
         out.status.success(),
         "{link}: {}",
@@ -22,17 +17,35 @@ fn summary(link: &str) -> (Value, String) {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 1, "{text}");
-    let v: Value = serde_json::from_str(lines[0]).expect("JSON line");
+    assert_eq!(lines.len(), 2, "{text}");
+    let progress: Value = serde_json::from_str(lines[0]).expect("JSON line");
+    assert_eq!(progress["type"], "progress");
+    assert_eq!(
+        (&progress["done"], &progress["fraction"]),
+        (&json!(true), &json!(1.0))
+    );
+    let v: Value = serde_json::from_str(lines[1]).expect("JSON line");
     assert_eq!(v["type"], "summary");
     assert_eq!(v["lab"], "metrics");
-    (v, lines[0].to_string())
+    assert_eq!(v["status"], "finished");
+    assert!(v["weights_sha256"].is_null(), "no model");
+    // The headline metrics are the report's numbers (undefined ones, null, left out).
+    let report = &v["report"];
+    let metrics = v["metrics"].as_object().unwrap();
+    for (k, x) in report.as_object().unwrap() {
+        if x.is_number() && k != "n_samples" {
+            assert_eq!(metrics.get(k), Some(x), "{link}: {k}");
+        }
+    }
+    assert!(metrics.iter().all(|(k, x)| report[k] == *x), "{link}");
+    (report.clone(), lines[1].to_string())
 }
 
-/// stderr of a run that must fail with exit code 2.
+/// stderr of a run that must fail with exit code 2 (and print nothing on stdout).
 fn failure(link: &str) -> String {
-    let out = mlpad(link);
+    let out = common::mlpad(&["run", link]);
     assert_eq!(out.status.code(), Some(2), "{link}");
+    assert!(out.stdout.is_empty(), "{link}");
     String::from_utf8(out.stderr).unwrap()
 }
 
@@ -63,10 +76,17 @@ fn classic_binary_example_matches_sklearn() {
                            "thresholds": ["inf", 1.0, 0.0]})
     );
     assert_eq!(v["warnings"], serde_json::json!([]));
-    assert!(v["link"]
+    let line: Value = serde_json::from_str(&raw).unwrap();
+    assert!(line["link"]
         .as_str()
         .unwrap()
-        .starts_with("#lab=metrics&v=1&model=lists&y_true=0,1,1,0,1&y_pred=0,1,0,1,1&"));
+        .starts_with("#lab=metrics&v=1&y_true=0,1,1,0,1&y_pred=0,1,0,1,1&"));
+    // A link from before the evaluate lab split off (its canonical form listed a model
+    // evaluation's keys, without effect under model=lists) gives the same report.
+    let (old, _) = summary(
+        "#lab=metrics&v=1&model=lists&y_true=0,1,1,0,1&y_pred=0,1,0,1,1&dataset=mnist&train_size=12000&n_neighbors=3&threshold=0.5",
+    );
+    assert_eq!(old, v);
 }
 
 #[test]

@@ -98,10 +98,10 @@ pub static SPEC: LabSpec = LabSpec {
             ),
             linear("cval", 1.0, 0.0, "The value used by fill_mode=constant.", "fill_mode=constant 时使用的值。")
                 .active_when("fill_mode", &["constant"]),
-            params::EPOCHS.with_int_range(10, 50),
+            params::EPOCHS.int_default_up_to(10, 50),
             params::BATCH_SIZE,
             params::ADAM_LEARNING_RATE,
-            params::TRAIN_SIZE.with_int_range(1_000, 12_000).with_help(Help {
+            params::TRAIN_SIZE.int_default_up_to(1_000, 12_000).with_help(Help {
                 en: "A small training set is where augmentation helps most.",
                 zh: "训练集越小，数据增强的作用越大。",
             }),

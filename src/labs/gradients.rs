@@ -136,8 +136,8 @@ pub static SPEC: LabSpec = LabSpec {
                     zh: "更新前限制每个张量的梯度范数（Keras 的 clipnorm）；0 表示关闭。",
                 },
             ),
-            params::EPOCHS.with_int_range(3, 20),
-            params::BATCH_SIZE.with_int_range(64, 512),
+            params::EPOCHS.int_default_up_to(3, 20),
+            params::BATCH_SIZE.int_default_up_to(64, 512),
             params::TRAIN_SIZE,
         ],
     )

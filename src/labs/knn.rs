@@ -3,8 +3,8 @@
 //! The data are the first `n_samples` images of the original MNIST training file (the
 //! bundled subset holds its first 12,000), pixels as `float32(p) / 255`, split by
 //! `train_test_split(test_size, random_state)`; predictions equal scikit-learn's (see
-//! [`crate::knn`]). Prediction is the slow part, so [`KnnRun::step`] does a chunk of test
-//! rows at a time and reports progress; [`KnnRun::report`] gives the results once done.
+//! [`crate::knn`]). Prediction is the slow part, so [`Knn`]'s `step` classifies blocks of
+//! test rows while its budget lasts and reports progress; the report comes at the end.
 //! One pass over the training rows per test row yields the votes for every k = 1..15, so
 //! the accuracy-by-k curve costs little more than the chosen k alone.
 

@@ -151,8 +151,11 @@ struct Run<L> {
 impl<L: Lab> Running for Run<L> {
     fn step(&mut self, budget: &mut Budget) -> Progress<serde_json::Value> {
         if self.status != Status::Running {
+            // Ended (or cancelled): no more work, the last envelope marked done.
             let mut p = self.last.clone().unwrap_or(Progress::new(Phase::Done, ()));
             p.pictures.clear();
+            p.done = true;
+            p.stopped = self.stopped.clone();
             return p.map(|()| serde_json::Value::Null);
         }
         let p = self.lab.step(budget);
@@ -170,10 +173,10 @@ impl<L: Lab> Running for Run<L> {
     }
 
     fn summary(&self) -> Summary {
-        let outcome = if self.status == Status::Running {
-            Outcome::default()
-        } else {
-            self.lab.outcome()
+        // A run that did not get to its end has no results to report.
+        let outcome = match self.status {
+            Status::Finished | Status::Diverged => self.lab.outcome(),
+            Status::Running | Status::Cancelled => Outcome::default(),
         };
         Summary {
             lab: self.config.lab.id,

@@ -1,5 +1,5 @@
 //! Parameters several labs share, declared once: a lab lists them in its table, changing
-//! a default or range where its experiment needs it (`with_int_range`, `with_help`).
+//! a default or range where its experiment needs it (`int_default_up_to`, `with_help`).
 
 use crate::schema::{Help, Kind, Param};
 

@@ -93,11 +93,11 @@ pub static SPEC: LabSpec = LabSpec {
                     zh: "隐藏全连接层的神经元数。",
                 },
             ),
-            params::EPOCHS.with_int_range(30, 100),
+            params::EPOCHS.int_default_up_to(30, 100),
             params::BATCH_SIZE,
             params::ADAM_LEARNING_RATE,
             params::TRAIN_SIZE
-                .with_int_range(1_000, 12_000)
+                .int_default_up_to(1_000, 12_000)
                 .with_help(Help {
                     en: "A small training set makes overfitting visible.",
                     zh: "训练集越小，过拟合越明显。",

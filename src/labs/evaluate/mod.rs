@@ -21,9 +21,9 @@ pub mod knn_proba;
 pub mod views;
 
 use super::cnn::{Cnn, CnnConfig};
+use super::knn::WeightsChoice;
 use super::metrics::{ZeroDivisionChoice, ZERO_DIVISION};
 use super::params;
-use super::knn::WeightsChoice;
 use super::protocol::{Budget, Datasets, Lab, Outcome, Phase, Progress, RunInfo, Stopped};
 use super::training::{fill_batch, Training};
 use crate::data::{Dataset, Split};
