@@ -55,7 +55,7 @@ enum Kind {
     },
     Knn {
         knn: Box<KNeighborsClassifier>,
-        queries: Vec<f32>,
+        queries: ndarray::Array2<f32>,
     },
     Peak,
 }
@@ -83,7 +83,7 @@ fn model(input: [usize; 3], specs: &[LayerSpec]) -> Sequential {
 impl Workload {
     /// Builds workload `name` (one of [`WORKLOADS`]) on MNIST `data`.
     pub fn new(name: &str, data: &Dataset) -> Result<Self, String> {
-        let image = [data.train.rows, data.train.cols, 1];
+        let image = [data.train.rows(), data.train.cols(), 1];
         let classes = data.classes.len();
         let train = |specs: Vec<LayerSpec>, input| {
             let (x, y) = pool(&data.train, POOL);
@@ -128,21 +128,15 @@ impl Workload {
                         KNN_TRAIN + KNN_TEST
                     ));
                 }
-                let (x, y) = pool(&data.train, KNN_TRAIN + KNN_TEST);
-                let features = data.train.rows * data.train.cols;
-                let split = KNN_TRAIN * features;
-                let labels: Vec<i64> = y[..KNN_TRAIN].iter().map(|&l| l as i64).collect();
-                let knn = KNeighborsClassifier::fit(
-                    x[..split].to_vec(),
-                    features,
-                    &labels,
-                    3,
-                    Weights::Uniform,
-                    Metric::Euclidean,
-                )?;
+                let train: Vec<usize> = (0..KNN_TRAIN).collect();
+                let test: Vec<usize> = (KNN_TRAIN..KNN_TRAIN + KNN_TEST).collect();
+                let y = data.train.targets(&train);
+                let x = data.train.features(&train);
+                let knn =
+                    KNeighborsClassifier::fit(x, y.view(), 3, Weights::Uniform, Metric::Euclidean)?;
                 Kind::Knn {
                     knn: Box::new(knn),
-                    queries: x[split..].to_vec(),
+                    queries: data.train.features(&test),
                 }
             }
             "simd_peak" => Kind::Peak,
@@ -219,7 +213,7 @@ impl Workload {
                 1.0
             }
             Kind::Knn { knn, queries } => {
-                let q = knn.queries(queries).expect("same feature count");
+                let q = knn.queries(queries.view()).expect("same feature count");
                 std::hint::black_box(q.predict_chunk(0, q.len()));
                 q.len() as f64
             }

@@ -38,6 +38,7 @@
 
 use crate::kernels::gemm::{gemm, Mat};
 use crate::kernels::manhattan::manhattan_block;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use std::cmp::Ordering;
 
 /// How neighbours vote.
@@ -76,7 +77,8 @@ pub struct KNeighborsClassifier {
     /// Distance metric.
     pub metric: Metric,
     n_features: usize,
-    train: Vec<f32>,
+    /// `n_train × n_features`, contiguous rows (the kernels read it as one slice).
+    train: Array2<f32>,
     train_norms: Vec<f32>,
     /// Sorted distinct labels (sklearn's `classes_`).
     classes: Vec<i64>,
@@ -92,21 +94,21 @@ const SK_CHUNK: usize = 256;
 const U32: f64 = 1.0 / 16_777_216.0;
 
 impl KNeighborsClassifier {
-    /// Stores the training set (`n × n_features` row-major, finite) and labels.
+    /// scikit-learn's `fit(X, y)`: keeps the training rows `x` (`n × n_features`, finite)
+    /// and their labels `y`.
     pub fn fit(
-        train: Vec<f32>,
-        n_features: usize,
-        labels: &[i64],
+        x: Array2<f32>,
+        y: ArrayView1<i64>,
         n_neighbors: usize,
         weights: Weights,
         metric: Metric,
     ) -> Result<Self, String> {
-        if n_features == 0 || !train.len().is_multiple_of(n_features) {
-            return Err("train length is not a multiple of n_features".into());
+        let (n, n_features) = x.dim();
+        if n_features == 0 {
+            return Err("the training rows have no features".into());
         }
-        let n = train.len() / n_features;
-        if labels.len() != n {
-            return Err(format!("{} labels for {n} training rows", labels.len()));
+        if y.len() != n {
+            return Err(format!("{} labels for {n} training rows", y.len()));
         }
         if n_neighbors == 0 || n_neighbors > n {
             return Err(format!(
@@ -114,30 +116,31 @@ impl KNeighborsClassifier {
                  n_samples_fit = {n}"
             ));
         }
-        if train.iter().any(|v| !v.is_finite()) {
+        if x.iter().any(|v| !v.is_finite()) {
             return Err("training features must be finite".into());
         }
         if (n_features as f64) * U32 > 0.01 {
             return Err("too many features for the float32 error bounds".into());
         }
-        let mut classes = labels.to_vec();
+        let mut classes = y.to_vec();
         classes.sort_unstable();
         classes.dedup();
-        let y_idx = labels
+        let y_idx = y
             .iter()
             .map(|l| classes.binary_search(l).expect("label present"))
             .collect();
-        let train_norms = train
-            .chunks_exact(n_features)
-            .map(|r| crate::simd::dot(r, r))
-            .collect();
+        let train = x.as_standard_layout().into_owned();
+        let train_norms = train.rows().into_iter().map(|r| {
+            let r = r.to_slice().expect("standard layout");
+            crate::simd::dot(r, r)
+        });
         Ok(KNeighborsClassifier {
             n_neighbors,
             weights,
             metric,
             n_features,
+            train_norms: train_norms.collect(),
             train,
-            train_norms,
             classes,
             y_idx,
         })
@@ -145,7 +148,7 @@ impl KNeighborsClassifier {
 
     /// Number of training rows.
     pub fn n_train(&self) -> usize {
-        self.train.len() / self.n_features
+        self.train.nrows()
     }
 
     /// sklearn's `classes_`: the sorted distinct training labels.
@@ -153,19 +156,65 @@ impl KNeighborsClassifier {
         &self.classes
     }
 
-    /// Binds a query set (`n × n_features`, finite) for chunked prediction.
-    pub fn queries<'a>(&'a self, x: &'a [f32]) -> Result<KnnQueries<'a>, String> {
-        if !x.len().is_multiple_of(self.n_features) {
-            return Err("query length is not a multiple of n_features".into());
+    /// Binds query rows (`n × n_features`, finite) for chunked work: the page classifies a
+    /// few rows per step and reports progress in between.
+    pub fn queries<'a, 'x: 'a>(&'a self, x: ArrayView2<'x, f32>) -> Result<KnnQueries<'a>, String> {
+        if x.ncols() != self.n_features {
+            return Err(format!(
+                "queries have {} features, the training rows {}",
+                x.ncols(),
+                self.n_features
+            ));
         }
+        let x = x
+            .to_slice()
+            .ok_or("query rows must be contiguous (standard layout)")?;
         if x.iter().any(|v| !v.is_finite()) {
             return Err("query features must be finite".into());
         }
         Ok(KnnQueries { model: self, x })
     }
 
+    /// scikit-learn's `predict(X)`.
+    pub fn predict(&self, x: ArrayView2<f32>) -> Result<Array1<i64>, String> {
+        let q = self.queries(x)?;
+        Ok(Array1::from(q.predict_chunk(0, q.len())))
+    }
+
+    /// scikit-learn's `predict_proba(X)`: one column per class of [`Self::classes`].
+    pub fn predict_proba(&self, x: ArrayView2<f32>) -> Result<Array2<f64>, String> {
+        let q = self.queries(x)?;
+        Ok(q.predict_proba_chunk(0, q.len()))
+    }
+
+    /// scikit-learn's `kneighbors(X, k)`: distances and training-row indices, nearest first.
+    pub fn kneighbors(
+        &self,
+        x: ArrayView2<f32>,
+        k: usize,
+    ) -> Result<(Array2<f64>, Array2<usize>), String> {
+        let q = self.queries(x)?;
+        let nb = q.kneighbors_chunk(0, q.len(), k);
+        let n = nb.len();
+        let dist = nb
+            .iter()
+            .flat_map(|r| r.distances.iter().copied())
+            .collect();
+        let idx = nb.into_iter().flat_map(|r| r.indices).collect();
+        let shape = (n, k);
+        Ok((
+            Array2::from_shape_vec(shape, dist).expect("k per row"),
+            Array2::from_shape_vec(shape, idx).expect("k per row"),
+        ))
+    }
+
+    /// The training rows as one row-major slice.
+    fn train_slice(&self) -> &[f32] {
+        self.train.as_slice().expect("standard layout (see fit)")
+    }
+
     fn row(&self, j: usize) -> &[f32] {
-        &self.train[j * self.n_features..(j + 1) * self.n_features]
+        &self.train_slice()[j * self.n_features..(j + 1) * self.n_features]
     }
 }
 
@@ -453,11 +502,11 @@ impl KnnQueries<'_> {
                     nt,
                     d,
                     Mat::rows(qb, d),
-                    Mat::transposed(&m.train, d),
+                    Mat::transposed(m.train_slice(), d),
                     &mut dots,
                     false,
                 ),
-                Metric::Manhattan => manhattan_block(qb, &m.train, d, &mut dots, &mut pack),
+                Metric::Manhattan => manhattan_block(qb, m.train_slice(), d, &mut dots, &mut pack),
             }
             for r in b0..b1 {
                 let q = &self.x[r * d..(r + 1) * d];
@@ -587,6 +636,22 @@ impl KnnQueries<'_> {
         out
     }
 
+    /// `predict_proba` for query rows `start..end`: one row per query, one column per class
+    /// of [`KNeighborsClassifier::classes`].
+    pub fn predict_proba_chunk(&self, start: usize, end: usize) -> Array2<f64> {
+        let m = self.model;
+        let nc = m.classes.len();
+        let mut out = Array2::zeros((end - start, nc));
+        let neighbors = self.kneighbors_chunk(start, end, m.n_neighbors);
+        for (mut row, nb) in out.rows_mut().into_iter().zip(&neighbors) {
+            let row = row
+                .as_slice_mut()
+                .expect("a row of a standard-layout array");
+            vote_fractions(nb, &m.y_idx, m.weights, row);
+        }
+        out
+    }
+
     /// `kneighbors(n_neighbors=k)` for query rows `start..end`.
     pub fn kneighbors_chunk(&self, start: usize, end: usize, k: usize) -> Vec<Neighbors> {
         assert!(k >= 1 && k <= self.model.n_train(), "bad k");
@@ -632,6 +697,45 @@ impl KnnQueries<'_> {
                 hits as f64 / y_true.len().max(1) as f64
             })
             .collect()
+    }
+}
+
+/// The class probabilities scikit-learn's `predict_proba` gives a query whose neighbours
+/// are `nb` (`class_of` maps a training row to its class index), into `out`.
+///
+/// What scikit-learn 1.9 does with float32 features: uniform weights add 1 per neighbour;
+/// distance weights are `1.0 / dist` in float64 (`kneighbors` returns float32-rounded
+/// distances in a float64 array), and a row with a zero distance weighs its zero-distance
+/// neighbours 1 and the others 0. Votes are added in neighbour order into float64 class
+/// columns, then divided by their row sum (`proba.sum(axis=1)`, numpy's pairwise sum).
+/// Uniform scores are therefore multiples of 1/k: with k = 3 a class scores 0, 1/3, 2/3 or
+/// 1, which is why the ROC curve of a uniform KNN has only a handful of points.
+fn vote_fractions(nb: &Neighbors, class_of: &[usize], weights: Weights, out: &mut [f64]) {
+    out.fill(0.0);
+    match weights {
+        Weights::Uniform => {
+            for &j in &nb.indices {
+                out[class_of[j]] += 1.0;
+            }
+        }
+        Weights::Distance => {
+            let mut w: Vec<f64> = nb.distances.iter().map(|&d| 1.0 / d).collect();
+            if w.iter().any(|x| x.is_infinite()) {
+                for x in w.iter_mut() {
+                    *x = if x.is_infinite() { 1.0 } else { 0.0 };
+                }
+            }
+            for (&j, &wj) in nb.indices.iter().zip(&w) {
+                out[class_of[j]] += wj;
+            }
+        }
+    }
+    let mut total = crate::metrics::pairwise_sum(out);
+    if total == 0.0 {
+        total = 1.0;
+    }
+    for p in out.iter_mut() {
+        *p /= total;
     }
 }
 
@@ -706,20 +810,42 @@ mod tests {
     }
 
     #[test]
-    fn one_neighbor_is_the_closest_row() {
-        let train = vec![0.0, 0.0, 1.0, 1.0, 5.0, 5.0];
+    fn one_neighbor_is_the_closest_row_and_arrays_come_back_shaped() {
+        let train = ndarray::array![[0.0f32, 0.0], [1.0, 1.0], [5.0, 5.0]];
+        let y = ndarray::array![7i64, 8, 9];
+        let q = ndarray::array![[0.9f32, 1.2], [4.0, 4.5]];
         for metric in [Metric::Euclidean, Metric::Manhattan] {
-            let m = KNeighborsClassifier::fit(
-                train.clone(),
-                2,
-                &[7, 8, 9],
-                1,
-                Weights::Uniform,
-                metric,
-            )
+            let m = KNeighborsClassifier::fit(train.clone(), y.view(), 1, Weights::Uniform, metric)
+                .unwrap();
+            assert_eq!(m.predict(q.view()).unwrap(), ndarray::array![8, 9]);
+            let p = m.predict_proba(q.view()).unwrap();
+            assert_eq!(p, ndarray::array![[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]);
+            let (dist, idx) = m.kneighbors(q.view(), 2).unwrap();
+            assert_eq!(idx, ndarray::array![[1, 0], [2, 1]]);
+            assert_eq!(dist.dim(), (2, 2));
+            assert!(dist.rows().into_iter().all(|r| r[0] <= r[1]));
+        }
+        // Queries must match the training rows' features.
+        let wide = ndarray::Array2::<f32>::zeros((1, 3));
+        let m = KNeighborsClassifier::fit(train, y.view(), 1, Weights::Uniform, Metric::Euclidean)
             .unwrap();
-            let q = [0.9f32, 1.2, 4.0, 4.5];
-            assert_eq!(m.queries(&q).unwrap().predict_chunk(0, 2), vec![8, 9]);
+        assert!(m.predict(wide.view()).unwrap_err().contains("3 features"));
+    }
+
+    crate::both_targets_test! {
+        fn votes_become_fractions() {
+            let nb = Neighbors { indices: vec![0, 1, 2], distances: vec![1.0, 2.0, 4.0] };
+            let class_of = [2, 0, 2];
+            let mut p = [0.0; 3];
+            vote_fractions(&nb, &class_of, Weights::Uniform, &mut p);
+            assert_eq!(p, [1.0 / 3.0, 0.0, 2.0 / 3.0]);
+            vote_fractions(&nb, &class_of, Weights::Distance, &mut p);
+            // Weights 1, 0.5, 0.25: class 2 gets 1.25 of 1.75.
+            assert_eq!(p, [0.5 / 1.75, 0.0, 1.25 / 1.75]);
+            // A zero distance: only the exact matches vote.
+            let nb = Neighbors { indices: vec![1, 0, 2], distances: vec![0.0, 1.0, 4.0] };
+            vote_fractions(&nb, &class_of, Weights::Distance, &mut p);
+            assert_eq!(p, [1.0, 0.0, 0.0]);
         }
     }
 }

@@ -119,8 +119,15 @@ fn knn_probabilities_and_views_equal_sklearn() {
         let link = evaluate_link(case["link"].as_str().unwrap());
         // An odd chunk size: results must not depend on how the work is cut.
         let eval = evaluate(&link, 7);
-        assert_eq!(sha256_le(eval.test_proba()), case["proba_sha256"], "{link}");
-        let head: Vec<f64> = eval.test_proba()[..30].to_vec();
+        let proba = eval.test_proba();
+        assert_eq!(
+            proba.dim(),
+            (2000, 10),
+            "{link}: one row per test image, one column per class"
+        );
+        let flat = proba.as_slice().expect("row-major");
+        assert_eq!(sha256_le(flat), case["proba_sha256"], "{link}");
+        let head: Vec<f64> = flat[..30].to_vec();
         let want: Vec<f64> = case["proba_head"]
             .as_array()
             .unwrap()
@@ -193,13 +200,17 @@ fn threshold_metrics_are_those_of_the_thresholded_predictions_and_lie_on_the_cur
         let r = report(&eval, &link);
         let o = &r.one_vs_rest;
         let at = &o.at_threshold;
-        let scores: Vec<f64> = proba.chunks_exact(10).map(|p| p[class as usize]).collect();
+        let scores: Vec<f64> = proba.column(class as usize).to_vec();
         let y_bin: Vec<i64> = y.iter().map(|&l| i64::from(l == class)).collect();
         let y_hat: Vec<i64> = scores.iter().map(|&s| i64::from(s >= t)).collect();
         let cm = metrics::confusion_matrix(&y_bin, &y_hat, Some(&[0, 1]))
             .unwrap()
             .value;
-        assert_eq!(cm.counts, [[at.tn, at.fp], [at.fn_, at.tp]], "{link}");
+        assert_eq!(
+            cm.counts,
+            ndarray::array![[at.tn, at.fp], [at.fn_, at.tp]],
+            "{link}"
+        );
         assert_eq!(
             at.accuracy,
             metrics::accuracy_score(&y_bin, &y_hat).unwrap()
@@ -261,7 +272,8 @@ fn threshold_metrics_are_those_of_the_thresholded_predictions_and_lie_on_the_cur
 #[test]
 fn nothing_predicted_positive_makes_precision_undefined() {
     let (n_train, k) = (100, 15);
-    let labels = &dataset("mnist").train.labels[..n_train];
+    let data = dataset("mnist");
+    let labels = data.train.labels.slice(ndarray::s![..n_train]);
     let class = (0..10u8)
         .find(|&c| labels.iter().filter(|&&l| l == c).count() < k)
         .expect("with 100 images some class has fewer than 15");

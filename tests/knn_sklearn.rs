@@ -8,6 +8,7 @@ use mlpad::data::dataset::bundled_dir;
 use mlpad::data::Dataset;
 use mlpad::knn::{KNeighborsClassifier, Metric, Weights};
 use mlpad::split::{train_test_split, Mt19937, TestSize};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -123,7 +124,13 @@ fn train_test_split_matches_sklearn() {
 }
 
 /// Checks every (metric, weights, k) prediction string and the k=5 neighbour lists.
-fn check_cases(label: &str, x_tr: &[f32], y_tr: &[i64], x_te: &[f32], d: usize, expected: &Value) {
+fn check_cases(
+    label: &str,
+    x_tr: ArrayView2<f32>,
+    y_tr: ArrayView1<i64>,
+    x_te: ArrayView2<f32>,
+    expected: &Value,
+) {
     for metric in [Metric::Euclidean, Metric::Manhattan] {
         let mname = if metric == Metric::Euclidean {
             "euclidean"
@@ -138,7 +145,7 @@ fn check_cases(label: &str, x_tr: &[f32], y_tr: &[i64], x_te: &[f32], d: usize, 
             };
             let want = expected[format!("{mname}/{wname}")].as_array().unwrap();
             let model =
-                KNeighborsClassifier::fit(x_tr.to_vec(), d, y_tr, 1, weights, metric).unwrap();
+                KNeighborsClassifier::fit(x_tr.to_owned(), y_tr, 1, weights, metric).unwrap();
             let q = model.queries(x_te).unwrap();
             // Chunked exactly as a UI would: the result must not depend on chunking.
             let mut by_k = Vec::new();
@@ -161,9 +168,9 @@ fn check_cases(label: &str, x_tr: &[f32], y_tr: &[i64], x_te: &[f32], d: usize, 
                 mismatches.is_empty(),
                 "{label} {mname}/{wname}: {mismatches:?}"
             );
-            // predict_chunk with a fixed k agrees with the by-k pass.
-            let m5 = KNeighborsClassifier::fit(x_tr.to_vec(), d, y_tr, 5, weights, metric).unwrap();
-            let p5 = m5.queries(x_te).unwrap().predict_chunk(0, q.len());
+            // predict with a fixed k agrees with the by-k pass.
+            let m5 = KNeighborsClassifier::fit(x_tr.to_owned(), y_tr, 5, weights, metric).unwrap();
+            let p5 = m5.predict(x_te).unwrap().to_vec();
             let w5: Vec<i64> = want[4]
                 .as_str()
                 .unwrap()
@@ -174,9 +181,23 @@ fn check_cases(label: &str, x_tr: &[f32], y_tr: &[i64], x_te: &[f32], d: usize, 
         }
         let nb = &expected[format!("{mname}/kneighbors5")];
         let model =
-            KNeighborsClassifier::fit(x_tr.to_vec(), d, y_tr, 5, Weights::Uniform, metric).unwrap();
+            KNeighborsClassifier::fit(x_tr.to_owned(), y_tr, 5, Weights::Uniform, metric).unwrap();
         let q = model.queries(x_te).unwrap();
         let all = q.kneighbors_chunk(0, q.len(), 5);
+        // The array API gives the same neighbours, one row per query.
+        let (dist, ind) = model.kneighbors(x_te, 5).unwrap();
+        for (r, n) in all.iter().enumerate() {
+            assert_eq!(
+                ind.row(r).to_vec(),
+                n.indices,
+                "{label} {mname} kneighbors row {r}"
+            );
+            assert_eq!(
+                dist.row(r).to_vec(),
+                n.distances,
+                "{label} {mname} kneighbors row {r}"
+            );
+        }
         let idx: Vec<usize> = all.iter().flat_map(|n| n.indices.clone()).collect();
         for (r, row) in nb["head_indices"].as_array().unwrap().iter().enumerate() {
             assert_eq!(
@@ -224,30 +245,29 @@ fn knn_matches_sklearn_on_tie_heavy_integer_data() {
             .map(|b| (b - b'0') as i64)
             .collect();
         let d = 4;
+        let x = Array2::from_shape_vec((x.len() / d, d), x).unwrap();
         check_cases(
             &format!("ties {n_tr}"),
-            &x[..n_tr * d],
-            &y[..n_tr],
-            &x[n_tr * d..],
-            d,
+            x.slice(s![..n_tr, ..]),
+            ArrayView1::from(&y[..n_tr]),
+            x.slice(s![n_tr.., ..]),
             &case["predictions_by_k"],
         );
     }
 }
 
 /// The fixture's MNIST subset: first 3000 images, split with sklearn's indices.
-fn mnist_subset() -> (Vec<f32>, Vec<i64>, Vec<f32>, Vec<i64>) {
+fn mnist_subset() -> (Array2<f32>, Array1<i64>, Array2<f32>, Array1<i64>) {
     let data = mnist();
     let n = 3000;
     let (tr, te) = train_test_split(n, TestSize::Fraction(0.2), 42, true, None).unwrap();
-    let rows = |idx: &[usize]| -> Vec<f32> {
-        idx.iter()
-            .flat_map(|&i| data.train.image(i).iter().map(|&p| p as f32 / 255.0f32))
-            .collect()
-    };
-    let labels =
-        |idx: &[usize]| -> Vec<i64> { idx.iter().map(|&i| data.train.labels[i] as i64).collect() };
-    (rows(&tr), labels(&tr), rows(&te), labels(&te))
+    let t = &data.train;
+    (
+        t.features(&tr),
+        t.targets(&tr),
+        t.features(&te),
+        t.targets(&te),
+    )
 }
 
 #[test]
@@ -255,5 +275,12 @@ fn knn_matches_sklearn_on_mnist() {
     let f = fixture("knn_mnist.json");
     let (x_tr, y_tr, x_te, _) = mnist_subset();
     assert_eq!(y_tr.len() as u64, f["n_train"].as_u64().unwrap());
-    check_cases("mnist", &x_tr, &y_tr, &x_te, 784, &f["predictions_by_k"]);
+    assert_eq!(x_tr.ncols(), 784);
+    check_cases(
+        "mnist",
+        x_tr.view(),
+        y_tr.view(),
+        x_te.view(),
+        &f["predictions_by_k"],
+    );
 }

@@ -200,7 +200,7 @@ fn check_classification(c: &mut Checker, case: &Value) {
                 })
                 .collect();
             c.values += 1;
-            if r.value.counts != want_counts {
+            if r.value.rows() != want_counts {
                 c.fail(
                     &at,
                     format!("got {:?}, scikit-learn {want_counts:?}", r.value.counts),

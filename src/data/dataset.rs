@@ -3,22 +3,32 @@
 
 use super::assets::{dataset_assets, AssetFile};
 use super::idx::{gunzip_if_needed, parse_idx};
+use ndarray::{Array1, Array2, Array3};
 use sha2::{Digest, Sha256};
 
 /// Images and labels of one split.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Split {
     /// `len × rows × cols` bytes, 0 = background.
-    pub images: Vec<u8>,
+    pub images: Array3<u8>,
     /// One label per image.
-    pub labels: Vec<u8>,
-    /// Image height.
-    pub rows: usize,
-    /// Image width.
-    pub cols: usize,
+    pub labels: Array1<u8>,
 }
 
 impl Split {
+    /// A split from `len × rows × cols` image bytes and one label per image.
+    pub fn new(images: Array3<u8>, labels: Array1<u8>) -> Result<Split, String> {
+        if images.dim().0 != labels.len() {
+            return Err(format!(
+                "{} labels for {} images",
+                labels.len(),
+                images.dim().0
+            ));
+        }
+        // Kernels read images as contiguous rows.
+        let images = images.as_standard_layout().into_owned();
+        Ok(Split { images, labels })
+    }
     /// Number of images.
     pub fn len(&self) -> usize {
         self.labels.len()
@@ -27,10 +37,36 @@ impl Split {
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
-    /// Pixels of image `i`.
+    /// Image height.
+    pub fn rows(&self) -> usize {
+        self.images.dim().1
+    }
+    /// Image width.
+    pub fn cols(&self) -> usize {
+        self.images.dim().2
+    }
+    /// Pixels of image `i`, row after row.
     pub fn image(&self, i: usize) -> &[u8] {
-        let n = self.rows * self.cols;
-        &self.images[i * n..(i + 1) * n]
+        let n = self.rows() * self.cols();
+        let all = self
+            .images
+            .as_slice()
+            .expect("standard layout (see Split::new)");
+        &all[i * n..(i + 1) * n]
+    }
+    /// The images `idx` as feature rows: `idx.len() × (rows·cols)` pixels scaled to [0, 1]
+    /// as float32 (`x / 255`, what Keras and scikit-learn examples feed their models).
+    pub fn features(&self, idx: &[usize]) -> Array2<f32> {
+        let d = self.rows() * self.cols();
+        let mut x = Vec::with_capacity(idx.len() * d);
+        for &i in idx {
+            x.extend(self.image(i).iter().map(|&p| p as f32 / 255.0));
+        }
+        Array2::from_shape_vec((idx.len(), d), x).expect("d values per row")
+    }
+    /// The labels of images `idx` as scikit-learn's integer targets.
+    pub fn targets(&self, idx: &[usize]) -> Array1<i64> {
+        idx.iter().map(|&i| i64::from(self.labels[i])).collect()
     }
     /// Builds a split from decoded IDX images and labels, checking they agree.
     pub fn from_idx(
@@ -38,34 +74,24 @@ impl Split {
         labels: super::idx::Idx,
         classes: usize,
     ) -> Result<Split, String> {
-        if images.dims.len() != 3 {
+        let &[n, rows, cols] = images.dims.as_slice() else {
             return Err(format!(
                 "images must have 3 dimensions, got {:?}",
                 images.dims
             ));
-        }
-        if labels.dims.len() != 1 || labels.dims[0] != images.dims[0] {
+        };
+        if labels.dims.len() != 1 || labels.dims[0] != n {
             return Err(format!(
-                "{} labels for {} images",
+                "{} labels for {n} images",
                 labels.dims.first().copied().unwrap_or(0),
-                images.dims[0]
             ));
         }
         if let Some(bad) = labels.data.iter().find(|&&l| l as usize >= classes) {
             return Err(format!("label {bad} is out of range for {classes} classes"));
         }
-        Ok(Split {
-            rows: images.dims[1],
-            cols: images.dims[2],
-            images: images.data,
-            labels: labels.data,
-        })
-    }
-    /// The first `n` images (or all of them).
-    pub fn truncate(&mut self, n: usize) {
-        let n = n.min(self.len());
-        self.labels.truncate(n);
-        self.images.truncate(n * self.rows * self.cols);
+        let images = Array3::from_shape_vec((n, rows, cols), images.data)
+            .map_err(|e| format!("images: {e}"))?;
+        Split::new(images, Array1::from(labels.data))
     }
 }
 
@@ -144,21 +170,6 @@ impl Dataset {
             &read(&a.train_labels)?,
             &read(&a.test_images)?,
             &read(&a.test_labels)?,
-        )
-    }
-
-    /// Image `i` of a split as 28×28 RGBA (white digit on black, as MNIST stores it).
-    pub fn image_rgba(&self, test: bool, i: usize) -> Option<Vec<u8>> {
-        let split = if test { &self.test } else { &self.train };
-        if i >= split.len() {
-            return None;
-        }
-        Some(
-            split
-                .image(i)
-                .iter()
-                .flat_map(|&v| [v, v, v, 255])
-                .collect(),
         )
     }
 }

@@ -16,6 +16,7 @@ use crate::nn::adam::AdamConfig;
 use crate::nn::{Activation, LayerSpec, Optimizer};
 use crate::rng::Rng;
 use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param};
+use ndarray::Array3;
 use serde::Serialize;
 use std::rc::Rc;
 
@@ -163,7 +164,7 @@ pub fn shifted_test_generator() -> Augment {
 /// A copy of `test` perturbed once by `shifted`, from a fixed seed (the same for every
 /// run, so runs compare on equal terms).
 fn perturbed(test: &Split, shifted: &Augment) -> Split {
-    let (h, w) = (test.rows, test.cols);
+    let (h, w) = (test.rows(), test.cols());
     let mut rng = Rng::new(12_345);
     let (mut src, mut out) = (vec![0.0f32; h * w], vec![0.0f32; h * w]);
     let mut images = Vec::with_capacity(test.images.len());
@@ -178,12 +179,8 @@ fn perturbed(test: &Split, shifted: &Augment) -> Split {
                 .map(|&v| (v.clamp(0.0, 1.0) * 255.0).round() as u8),
         );
     }
-    Split {
-        images,
-        labels: test.labels.clone(),
-        rows: h,
-        cols: w,
-    }
+    let images = Array3::from_shape_vec((test.len(), h, w), images).expect("h·w per image");
+    Split::new(images, test.labels.clone()).expect("one label per image")
 }
 
 /// What each epoch adds: training accuracy and loss, and accuracy on the perturbed test set.
@@ -260,7 +257,7 @@ impl Recipe for Augmentation {
             learning_rate: config.learning_rate,
             ..AdamConfig::default()
         });
-        let input = [data.train.rows, data.train.cols, 1];
+        let input = [data.train.rows(), data.train.cols(), 1];
         let shifted_test = perturbed(&data.test, &shifted_test_generator());
         let trainer = Trainer::new(&config.training, data, input, &specs, opt)?;
         let seed = config.training.seed;
@@ -303,7 +300,7 @@ pub fn preview(
     variants: usize,
     draw: u32,
 ) -> Picture {
-    let (h, w) = (data.train.rows, data.train.cols);
+    let (h, w) = (data.train.rows(), data.train.cols());
     let gen = &config.generator;
     let mut rng = Rng::new((config.training.seed << 20) ^ draw as u64);
     let images = images.min(data.train.len());

@@ -91,7 +91,7 @@ impl Recipe for Cnn {
             learning_rate: config.learning_rate,
             ..AdamConfig::default()
         });
-        let input = [data.train.rows, data.train.cols, 1];
+        let input = [data.train.rows(), data.train.cols(), 1];
         let specs = model_spec(data.classes.len());
         Ok((
             Trainer::new(&config.training, data, input, &specs, opt)?,

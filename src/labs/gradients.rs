@@ -340,7 +340,7 @@ impl Recipe for Gradients {
             clipnorm: (clipnorm > 0.0).then_some(clipnorm),
             ..Clip::default()
         });
-        let input = [1, 1, data.train.rows * data.train.cols];
+        let input = [1, 1, data.train.rows() * data.train.cols()];
         let specs = config.model_spec(data.classes.len());
         let mut trainer = Trainer::new(&config.training, data, input, &specs, opt)?;
         trainer.model_mut().record_stats(true);

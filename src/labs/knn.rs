@@ -15,6 +15,7 @@ use crate::knn::{KNeighborsClassifier, Metric, Weights};
 use crate::metrics;
 use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param};
 use crate::split::{train_test_split, TestSize};
+use ndarray::{Array1, Array2};
 use serde::Serialize;
 use std::rc::Rc;
 
@@ -228,9 +229,9 @@ pub struct Knn {
     model: KNeighborsClassifier,
     train_idx: Vec<usize>,
     test_idx: Vec<usize>,
-    x_test: Vec<f32>,
-    y_test: Vec<i64>,
-    y_train: Vec<i64>,
+    x_test: Array2<f32>,
+    y_test: Array1<i64>,
+    y_train: Array1<i64>,
     max_k: usize,
     /// Per predicted test row, the prediction for each k = 1..=max_k.
     by_k: Vec<Vec<i64>>,
@@ -246,17 +247,21 @@ impl Knn {
     fn make_report(&self) -> Option<KnnReport> {
         let k = self.model.n_neighbors;
         let preds: Vec<i64> = self.by_k.iter().map(|p| p[k - 1]).collect();
-        let accuracy = metrics::accuracy_score(&self.y_test, &preds).ok()?;
+        let y_test = self.y_test.as_slice().expect("built contiguous");
+        let accuracy = metrics::accuracy_score(y_test, &preds).ok()?;
         let accuracy_by_k = (0..self.max_k)
             .map(|kk| {
                 let p: Vec<i64> = self.by_k.iter().map(|p| p[kk]).collect();
-                metrics::accuracy_score(&self.y_test, &p).unwrap_or(f64::NAN)
+                metrics::accuracy_score(y_test, &p).unwrap_or(f64::NAN)
             })
             .collect();
         let labels: Vec<i64> = (0..self.data.classes.len() as i64).collect();
-        let cm = metrics::confusion_matrix(&self.y_test, &preds, Some(&labels)).ok()?;
+        let cm = metrics::confusion_matrix(y_test, &preds, Some(&labels)).ok()?;
         let shown = SHOWN_NEIGHBORS.min(self.test_idx.len());
-        let q = self.model.queries(&self.x_test).expect("checked test rows");
+        let q = self
+            .model
+            .queries(self.x_test.view())
+            .expect("checked test rows");
         let describe = |r: usize, nb: crate::knn::Neighbors| NeighborsReport {
             test_row: r,
             image: self.test_idx[r],
@@ -292,7 +297,7 @@ impl Knn {
             n_test: self.test_idx.len(),
             accuracy,
             accuracy_by_k,
-            confusion_matrix: cm.value.counts,
+            confusion_matrix: cm.value.rows(),
             labels: cm.value.labels,
             neighbors,
             gallery,
@@ -339,36 +344,20 @@ impl Lab for Knn {
         let test_size = TestSize::Fraction(config.test_size);
         let (train_idx, test_idx) =
             train_test_split(n, test_size, config.random_state, true, None)?;
-        let d = data.train.rows * data.train.cols;
-        let rows = |idx: &[usize]| -> Vec<f32> {
-            let mut x = Vec::with_capacity(idx.len() * d);
-            for &i in idx {
-                x.extend(data.train.image(i).iter().map(|&p| p as f32 / 255.0f32));
-            }
-            x
-        };
-        let labels = |idx: &[usize]| -> Vec<i64> {
-            idx.iter().map(|&i| data.train.labels[i] as i64).collect()
-        };
         let metric = match config.metric {
             MetricChoice::Euclidean => Metric::Euclidean,
             MetricChoice::Manhattan => Metric::Manhattan,
         };
-        let y_train = labels(&train_idx);
+        let y_train = data.train.targets(&train_idx);
+        let x_train = data.train.features(&train_idx);
         let k = config.n_neighbors;
-        let model = KNeighborsClassifier::fit(
-            rows(&train_idx),
-            d,
-            &y_train,
-            k,
-            config.weights.into(),
-            metric,
-        )?;
+        let model =
+            KNeighborsClassifier::fit(x_train, y_train.view(), k, config.weights.into(), metric)?;
         let max_k = MAX_K.min(model.n_train());
         Ok(Knn {
             model,
-            x_test: rows(&test_idx),
-            y_test: labels(&test_idx),
+            x_test: data.train.features(&test_idx),
+            y_test: data.train.targets(&test_idx),
             y_train,
             train_idx,
             test_idx,
@@ -382,7 +371,10 @@ impl Lab for Knn {
     /// Classifies test rows in blocks while the budget lasts.
     fn step(&mut self, budget: &mut Budget) -> Progress<()> {
         let total = self.test_idx.len();
-        let q = self.model.queries(&self.x_test).expect("checked test rows");
+        let q = self
+            .model
+            .queries(self.x_test.view())
+            .expect("checked test rows");
         while self.by_k.len() < total && budget.more() {
             let start = self.by_k.len();
             let end = (start + ROWS_PER_UNIT).min(total);

@@ -416,8 +416,8 @@ pub fn evaluate(config: &MetricsConfig) -> Result<MetricsReport, String> {
         balanced_accuracy,
         matthews_corrcoef,
         confusion_matrix: ConfusionReport {
+            counts: cm.rows(),
             labels: cm.labels,
-            counts: cm.counts,
         },
         scores_from,
         roc_auc,

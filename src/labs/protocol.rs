@@ -150,8 +150,8 @@ impl Picture {
         let split = if test { &data.test } else { &data.train };
         Picture {
             key: format!("{}/{i}", if test { "test" } else { "train" }),
-            width: split.cols,
-            height: split.rows,
+            width: split.cols(),
+            height: split.rows(),
             rgba: split
                 .image(i)
                 .iter()

@@ -270,7 +270,7 @@ impl Recipe for Regularization {
             learning_rate: config.learning_rate,
             ..AdamConfig::default()
         });
-        let input = [1, 1, data.train.rows * data.train.cols];
+        let input = [1, 1, data.train.rows() * data.train.cols()];
         let trainer = Trainer::new(&config.training, data, input, &specs, opt)?;
         let has_penalty = config.regularizer().is_some();
         Ok((trainer, Regularization { has_penalty }))

@@ -244,7 +244,7 @@ impl Trainer {
         let end = (self.pos + self.batch_size).min(self.train_len);
         let idx = self.order[self.pos..end].iter().map(|&i| i as usize);
         fill_batch(&self.data.train, idx, &mut self.x, &mut self.y);
-        callbacks.on_batch(&mut self.x, self.data.train.rows, self.data.train.cols);
+        callbacks.on_batch(&mut self.x, self.data.train.rows(), self.data.train.cols());
         let out = self.model.train_step(&self.x, &self.y, &mut self.opt);
         self.step += 1;
         callbacks.on_step(&self.model, &out, steps);
@@ -308,7 +308,7 @@ impl Trainer {
     pub fn predict(&mut self, pixels: &[u8]) -> Result<Vec<f32>, String> {
         let n = numel(self.model.input_shape());
         if pixels.len() != n {
-            let [h, w] = [self.data.train.rows, self.data.train.cols];
+            let [h, w] = [self.data.train.rows(), self.data.train.cols()];
             return Err(format!(
                 "expected {n} pixels ({h}×{w}), got {}",
                 pixels.len()

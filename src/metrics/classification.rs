@@ -6,6 +6,7 @@ use super::{
     err, fmt_labels, np_mean, np_sum, unique_labels, Label, MetricError, MetricResult,
     MetricWarning, WarningKind,
 };
+use ndarray::Array2;
 
 /// How per-label scores are combined (scikit-learn's `average` argument).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,7 +139,14 @@ pub struct ConfusionMatrix {
     /// Row/column labels.
     pub labels: Vec<Label>,
     /// Counts, rows = true label, columns = predicted label.
-    pub counts: Vec<Vec<u64>>,
+    pub counts: Array2<u64>,
+}
+
+impl ConfusionMatrix {
+    /// The counts as nested rows (how the reports print them).
+    pub fn rows(&self) -> Vec<Vec<u64>> {
+        self.counts.rows().into_iter().map(|r| r.to_vec()).collect()
+    }
 }
 
 /// Lengths must agree and be at least 1 (scikit-learn's `_check_targets`).
@@ -171,14 +179,14 @@ confusion matrix to have the correct shape, use the 'labels' parameter to pass a
 const SINGLE_LABEL_CM_ZH: &str = "在 y_true 和 y_pred 中只找到一个标签。要让混淆矩阵的形状正确，\
 请用 labels 参数传入所有已知的标签。";
 
-fn count_matrix(y_true: &[Label], y_pred: &[Label], labels: &[Label]) -> Vec<Vec<u64>> {
+fn count_matrix(y_true: &[Label], y_pred: &[Label], labels: &[Label]) -> Array2<u64> {
     let k = labels.len();
-    let mut counts = vec![vec![0u64; k]; k];
+    let mut counts = Array2::zeros((k, k));
     // A repeated label counts at its last position, like scikit-learn's label->index dict.
     let index = |l: Label| labels.iter().rposition(|&x| x == l);
     for (&t, &p) in y_true.iter().zip(y_pred) {
         if let (Some(i), Some(j)) = (index(t), index(p)) {
-            counts[i][j] += 1;
+            counts[[i, j]] += 1;
         }
     }
     counts
@@ -229,9 +237,9 @@ pub fn balanced_accuracy_score(
     let cm = confusion_matrix(y_true, y_pred, None)?;
     let mut warnings = cm.warnings;
     let counts = &cm.value.counts;
-    let mut per_class = Vec::with_capacity(counts.len());
+    let mut per_class = Vec::with_capacity(counts.nrows());
     let mut absent = false;
-    for (i, row) in counts.iter().enumerate() {
+    for (i, row) in counts.rows().into_iter().enumerate() {
         let total: u64 = row.iter().sum();
         if total == 0 {
             absent = true;
@@ -288,12 +296,13 @@ pub fn matthews_corrcoef(
 ) -> Result<MetricResult<f64>, MetricError> {
     let cm = confusion_matrix(y_true, y_pred, None)?;
     let c = &cm.value.counts;
-    let k = c.len();
-    let t_sum: Vec<f64> = c.iter().map(|row| row.iter().sum::<u64>() as f64).collect();
-    let p_sum: Vec<f64> = (0..k)
-        .map(|j| c.iter().map(|row| row[j]).sum::<u64>() as f64)
+    let t_sum: Vec<f64> = c.rows().into_iter().map(|r| r.sum() as f64).collect();
+    let p_sum: Vec<f64> = c
+        .columns()
+        .into_iter()
+        .map(|col| col.sum() as f64)
         .collect();
-    let n_correct = (0..k).map(|i| c[i][i]).sum::<u64>() as f64;
+    let n_correct = c.diag().sum() as f64;
     // All counts are small integers, so these sums and products are exact in any order.
     let n_samples: f64 = p_sum.iter().sum();
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
@@ -627,7 +636,7 @@ mod tests {
         assert!(f1.warnings.is_empty());
         let cm = confusion_matrix(&T, &P, None).unwrap().value;
         assert_eq!(cm.labels, vec![0, 1]);
-        assert_eq!(cm.counts, vec![vec![1, 1], vec![1, 2]]);
+        assert_eq!(cm.counts, ndarray::array![[1, 1], [1, 2]]);
         // sklearn: matthews_corrcoef = 1/6, balanced accuracy = (1/2 + 2/3) / 2
         assert_eq!(
             matthews_corrcoef(&T, &P).unwrap().value,
@@ -700,7 +709,7 @@ mod tests {
         let cm = confusion_matrix(&y_true, &y_pred, Some(&[9, 2]))
             .unwrap()
             .value;
-        assert_eq!(cm.counts, vec![vec![1, 1], vec![0, 0]]);
+        assert_eq!(cm.counts, ndarray::array![[1, 1], [0, 0]]);
         assert!(confusion_matrix(&y_true, &y_pred, Some(&[7])).is_err());
         assert!(confusion_matrix(&y_true, &y_pred, Some(&[])).is_err());
     }

@@ -8,7 +8,7 @@
 //!   its weights equal those of the CNN lab link in [`ModelReport::cnn_link`]. Scores are
 //!   its softmax outputs.
 //! - The KNN is [`crate::knn`]'s scikit-learn-exact `KNeighborsClassifier` (Euclidean, as
-//!   in the KNN lab); scores are `predict_proba`'s vote fractions ([`knn_proba`]).
+//!   in the KNN lab); scores are its `predict_proba` vote fractions.
 //!
 //! Work comes in phases: train (CNN batches; nothing for the KNN, which only stores the
 //! images), predict the test split, then predict the training images of the
@@ -17,7 +17,6 @@
 //! point: a KNN remembers its training set). This lab used to be the metrics lab's
 //! `model=cnn|knn`; such links open here ([`Evaluate::migrate`]).
 
-pub mod knn_proba;
 pub mod views;
 
 use super::cnn::{Cnn, CnnConfig};
@@ -26,11 +25,12 @@ use super::metrics::{ZeroDivisionChoice, ZERO_DIVISION};
 use super::params;
 use super::protocol::{Budget, Datasets, Lab, Outcome, Phase, Progress, RunInfo, Stopped};
 use super::training::{fill_batch, Training};
-use crate::data::{Dataset, Split};
+use crate::data::Dataset;
 use crate::knn::{KNeighborsClassifier, Metric};
 use crate::link;
 use crate::metrics::{self, Label};
 use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param, Text};
+use ndarray::{Array1, Array2, ArrayView2};
 use serde::Serialize;
 use std::rc::Rc;
 
@@ -164,10 +164,8 @@ enum Fitted {
 /// A fitted KNN and the query rows it predicts.
 struct KnnFit {
     clf: KNeighborsClassifier,
-    /// Index into `clf.classes()` of each training row.
-    class_of: Vec<usize>,
-    x_test: Vec<f32>,
-    x_sample: Vec<f32>,
+    x_test: Array2<f32>,
+    x_sample: Array2<f32>,
 }
 
 /// The report of a finished evaluation for one positive class and threshold.
@@ -205,14 +203,6 @@ pub struct ModelReport {
     pub multiclass: views::Multiclass,
     /// The link's positive class against the rest, at the link's threshold.
     pub one_vs_rest: views::OneVsRest,
-}
-
-/// Pixels of `split`'s images `idx` as float32 in [0, 1], row after row.
-fn rows(split: &Split, idx: impl Iterator<Item = usize>) -> Vec<f32> {
-    let mut x = Vec::new();
-    let mut labels = Vec::new();
-    fill_batch(split, idx, &mut x, &mut labels);
-    x
 }
 
 /// Index of the first largest value (numpy's `argmax` for the finite scores it gets; a NaN
@@ -256,30 +246,19 @@ pub struct Evaluate {
 
 impl Evaluate {
     fn fit_knn(config: &EvaluateConfig, data: &Dataset, n_train: usize) -> Result<KnnFit, String> {
-        let labels: Vec<Label> = data.train.labels[..n_train]
-            .iter()
-            .map(|&l| Label::from(l))
-            .collect();
-        let d = data.train.rows * data.train.cols;
-        let x_train = rows(&data.train, 0..n_train);
-        let k = config.n_neighbors;
+        let first = |n: usize| (0..n).collect::<Vec<usize>>();
+        let y = data.train.targets(&first(n_train));
         let clf = KNeighborsClassifier::fit(
-            x_train,
-            d,
-            &labels,
-            k,
+            data.train.features(&first(n_train)),
+            y.view(),
+            config.n_neighbors,
             config.weights.into(),
             Metric::Euclidean,
         )?;
-        let class_of = labels
-            .iter()
-            .map(|l| clf.classes().binary_search(l).expect("a training label"))
-            .collect();
         Ok(KnnFit {
             clf,
-            class_of,
-            x_test: rows(&data.test, 0..data.test.len()),
-            x_sample: rows(&data.train, 0..KNN_TRAIN_SAMPLE.min(n_train)),
+            x_test: data.test.features(&first(data.test.len())),
+            x_sample: data.train.features(&first(KNN_TRAIN_SAMPLE.min(n_train))),
         })
     }
 
@@ -296,18 +275,21 @@ impl Evaluate {
         self.phase
     }
 
-    /// Class probabilities of the test images predicted so far (rows × classes).
-    pub fn test_proba(&self) -> &[f64] {
-        &self.test_proba
+    /// Class probabilities of the test images predicted so far: one row per image, one
+    /// column per class (`predict_proba`).
+    pub fn test_proba(&self) -> ArrayView2<'_, f64> {
+        let c = self.classes();
+        ArrayView2::from_shape((self.test_proba.len() / c, c), &self.test_proba)
+            .expect("whole rows")
     }
 
     /// True class of every test image.
-    pub fn test_labels(&self) -> Vec<Label> {
-        self.data.test.labels.iter().map(|&l| l.into()).collect()
+    pub fn test_labels(&self) -> Array1<Label> {
+        self.data.test.labels.mapv(Label::from)
     }
 
     /// Predicted class of every test image: the most probable one (the first on ties).
-    pub fn test_predictions(&self) -> Vec<Label> {
+    pub fn test_predictions(&self) -> Array1<Label> {
         self.test_proba
             .chunks_exact(self.classes())
             .map(|p| argmax(p) as Label)
@@ -361,15 +343,12 @@ impl Evaluate {
             }
             Fitted::Knn(k) => {
                 let x = if train { &k.x_sample } else { &k.x_test };
-                let q = k.clf.queries(x).expect("finite pixels");
-                let labels = k.clf.classes();
-                let mut own = vec![0.0; labels.len()];
-                let neighbors = q.kneighbors_chunk(start, end, k.clf.n_neighbors);
-                for (row, nb) in proba.chunks_exact_mut(c).zip(&neighbors) {
-                    knn_proba::predict_proba(nb, &k.class_of, k.clf.weights, &mut own);
+                let q = k.clf.queries(x.view()).expect("finite pixels");
+                let own = q.predict_proba_chunk(start, end);
+                for (row, p) in proba.chunks_exact_mut(c).zip(own.rows()) {
                     // Columns of classes absent from the training images stay 0.
-                    for (&label, &p) in labels.iter().zip(&own) {
-                        row[label as usize] = p;
+                    for (&label, &v) in k.clf.classes().iter().zip(p) {
+                        row[label as usize] = v;
                     }
                 }
             }
@@ -409,8 +388,11 @@ impl Evaluate {
     pub fn report(&self, view: &EvaluateConfig) -> Result<ModelReport, String> {
         let c = self.classes();
         let zero_division = view.zero_division.into();
-        let y_test = self.test_labels();
-        let y_pred = self.test_predictions();
+        let (y_test, y_pred) = (self.test_labels(), self.test_predictions());
+        let (y_test, y_pred) = (
+            y_test.as_slice().expect("built"),
+            y_pred.as_slice().expect("built"),
+        );
         let class = view.positive_class;
         if class < 0 || class as usize >= c {
             return Err(format!(
@@ -426,10 +408,10 @@ impl Evaluate {
             .collect();
         let labels: Vec<Label> = (0..c as Label).collect();
         let err = |e: metrics::MetricError| e.0;
-        let y_train_eval: Vec<Label> = self.data.train.labels[..self.n_train_eval]
-            .iter()
-            .map(|&l| l.into())
-            .collect();
+        let y_train_eval = self
+            .data
+            .train
+            .targets(&(0..self.n_train_eval).collect::<Vec<_>>());
         let (param_count, model_bytes, weights_sha256, cnn_link) = match &self.model {
             Fitted::Cnn(lab) => {
                 let model = lab.trainer().model();
@@ -439,7 +421,7 @@ impl Evaluate {
             }
             Fitted::Knn(k) => {
                 let n = k.clf.n_train();
-                let pixels = self.data.train.rows * self.data.train.cols;
+                let pixels = self.data.train.rows() * self.data.train.cols();
                 (0, n * pixels * 4 + n * 8, None, None)
             }
         };
@@ -449,9 +431,12 @@ impl Evaluate {
             classes: self.data.classes.clone(),
             n_train: self.n_train,
             n_test: self.n_test(),
-            accuracy: metrics::accuracy_score(&y_test, &y_pred).map_err(err)?,
-            train_accuracy: metrics::accuracy_score(&y_train_eval, &self.train_pred)
-                .map_err(err)?,
+            accuracy: metrics::accuracy_score(y_test, y_pred).map_err(err)?,
+            train_accuracy: metrics::accuracy_score(
+                y_train_eval.as_slice().expect("contiguous"),
+                &self.train_pred,
+            )
+            .map_err(err)?,
             train_eval: match self.model {
                 Fitted::Cnn(_) => "training_subset",
                 Fitted::Knn(_) => "training_sample",
@@ -461,7 +446,7 @@ impl Evaluate {
             model_bytes,
             weights_sha256,
             cnn_link,
-            multiclass: views::multiclass(&y_test, &y_pred, &labels, zero_division)?,
+            multiclass: views::multiclass(y_test, y_pred, &labels, zero_division)?,
             one_vs_rest: views::one_vs_rest(
                 &y_test,
                 &scores,

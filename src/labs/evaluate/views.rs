@@ -131,7 +131,7 @@ fn at_threshold(
     let e = |e: metrics::MetricError| e.0;
     let cm = metrics::confusion_matrix(y_bin, &y_hat, Some(&[0, 1])).map_err(e)?;
     let c = &notes.take("confusion_matrix", Ok(cm)).expect("Ok").counts;
-    let (tn, fp, fn_, tp) = (c[0][0], c[0][1], c[1][0], c[1][1]);
+    let (tn, fp, fn_, tp) = (c[[0, 0]], c[[0, 1]], c[[1, 0]], c[[1, 1]]);
     let accuracy = metrics::accuracy_score(y_bin, &y_hat).map_err(e)?;
     let opts = PrfOptions::new(Average::Binary { pos_label: 1 }).zero_division(zero_division);
     let prfs = notes.take(
@@ -254,7 +254,7 @@ pub fn multiclass(
         .expect("Ok");
     Ok(Multiclass {
         labels: labels.to_vec(),
-        confusion_matrix: cm.value.counts,
+        confusion_matrix: cm.value.rows(),
         precision: each(&p.precision),
         recall: each(&p.recall),
         f1: each(&p.fscore),
