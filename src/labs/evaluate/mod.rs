@@ -158,7 +158,7 @@ impl FromConfig for EvaluateConfig {
 /// The model being evaluated.
 enum Fitted {
     Cnn(Box<Training<Cnn>>),
-    Knn(KnnFit),
+    Knn(Box<KnnFit>),
 }
 
 /// A fitted KNN and the query rows it predicts.
@@ -447,13 +447,7 @@ impl Evaluate {
             weights_sha256,
             cnn_link,
             multiclass: views::multiclass(y_test, y_pred, &labels, zero_division)?,
-            one_vs_rest: views::one_vs_rest(
-                &y_test,
-                &scores,
-                class,
-                view.threshold,
-                zero_division,
-            )?,
+            one_vs_rest: views::one_vs_rest(y_test, &scores, class, view.threshold, zero_division)?,
         })
     }
 }
@@ -482,7 +476,7 @@ impl Lab for Evaluate {
                 (Fitted::Cnn(Box::new(lab)), n_train)
             }
             ModelChoice::Knn => (
-                Fitted::Knn(Self::fit_knn(&config, &data, n_train)?),
+                Fitted::Knn(Box::new(Self::fit_knn(&config, &data, n_train)?)),
                 KNN_TRAIN_SAMPLE.min(n_train),
             ),
         };
