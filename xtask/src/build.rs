@@ -68,10 +68,19 @@ fn print_sizes() -> Result<()> {
         root().join("pkg/mlpad_bg.wasm"),
         root().join("pkg/mlpad.js"),
     ];
-    let mut page_js: Vec<PathBuf> = std::fs::read_dir(root().join("www"))
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    page_js.retain(|p| p.extension().is_some_and(|e| e == "js"));
+    // The shell, its widgets (www/ui/) and every lab's view module (www/labs/); a page
+    // loads the shell, the widgets it uses and one view module.
+    let mut page_js = Vec::new();
+    for dir in ["www", "www/ui", "www/labs"] {
+        let entries: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        page_js.extend(
+            entries
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "js")),
+        );
+    }
     page_js.sort();
     files.extend(page_js);
     let (mut raw_total, mut gz_total) = (0, 0);
