@@ -25,6 +25,8 @@ const state = {
   errors: [],
   notes: [],
   changedNote: false, // results were put away because the settings changed
+  viewSeq: 0, // id of the latest redraw request (see requestView)
+  viewLink: null, // the link it asked for
 };
 const tr = (key, vars) => translate(state.lang, key, vars);
 
@@ -62,7 +64,7 @@ const ctx = {
   setFact,
   linkFromControls: () => linkFromControls(),
   onControlChange: () => onControlChange(),
-  requestView: (link) => { if (state.phase === 'done') main.postMessage({ type: 'view', run: state.run, link }); },
+  requestView: (link) => requestView(link),
 };
 
 function mountView(module) {
@@ -270,6 +272,7 @@ function clearRun() {
   for (const w of pool) { w.postMessage({ type: 'reset' }); w.job = null; }
   state.jobs = [];
   state.runLink = null;
+  state.viewLink = null;
   state.view?.reset?.();
   $('progress').value = 0;
   $('progress-pct').textContent = '';
@@ -281,10 +284,21 @@ function clearRun() {
   setPhase('idle');
 }
 
+/**
+ * Asks the finished run to redraw for `link` (view-only settings moved). Only the answer to
+ * the latest request is drawn: a slider sends many, and older ones must not pull it back.
+ */
+function requestView(link) {
+  if (state.phase !== 'done' || link === state.viewLink) return;
+  state.viewLink = link;
+  main.postMessage({ type: 'view', run: state.run, link, seq: ++state.viewSeq });
+}
+
 /** Starts one job per link: a compare lab's variants spread over two workers. */
 function startRun() {
-  clearRun();
+  // Before clearRun: its idle phase would write the settings-changed note again.
   state.changedNote = false;
+  clearRun();
   const p = state.parsed;
   const links = p.variants.length ? p.variants.map((v) => v.link) : [p.canonical];
   state.runLink = p.canonical;
@@ -377,6 +391,9 @@ function onMessage(w, m) {
     case 'progress': {
       if (m.progress.phase === 'load_data' && !job) break; // a preview's data: the view shows the preview when it comes
       if (!job) break;
+      // After an error (e.g. one data file failed) the run is over: downloads of its other
+      // files still in flight must not relabel the progress block.
+      if (state.phase === 'failed') break;
       const p = m.progress;
       if (p.phase !== 'load_data') {
         job.fraction = p.fraction;
@@ -412,7 +429,7 @@ function onMessage(w, m) {
       break;
     }
     case 'view':
-      if (m.link === `#${state.parsed.canonical}` || state.phase === 'done') state.view?.onView?.(m.report);
+      if (m.seq === state.viewSeq && state.phase === 'done') state.view?.onView?.(m.report);
       break;
     case 'preview':
       state.view?.onPreview?.(m.picture, m.link);
@@ -467,7 +484,9 @@ async function onParsed(m) {
   if (!labChanged) keepOrDropResults(m, previous);
   state.view?.onParsed?.(m);
   renderPhase();
-  if (state.spec.live) startRun();
+  // A live lab runs again when its link changed (or it has no result yet).
+  const fresh = labChanged || m.canonical !== previous?.canonical || !state.jobs[0]?.summary;
+  if (state.spec.live && fresh) startRun();
 }
 
 /**
@@ -486,7 +505,7 @@ function keepOrDropResults(m, previous) {
     state.changedNote = true;
     renderPhase();
   } else if (state.phase === 'done' && state.spec.params.some((p) => p.view)) {
-    main.postMessage({ type: 'view', run: state.run, link: `#${m.canonical}` });
+    requestView(`#${m.canonical}`);
   }
 }
 

@@ -13,9 +13,15 @@ let current = null; // { run, job, lab, running, phaseMs, link }
 const post = (msg, transfer) => self.postMessage(msg, transfer || []);
 const fail = (e, ids = {}) => post({ type: 'error', ...ids, message: String(e?.message ?? e) });
 
-async function fetchWithProgress(url, onBytes) {
+/** Starts fetching `url`; resolves once the headers are in. */
+async function request(url) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url.pathname.split('/').pop()}: HTTP ${res.status}`);
+  return res;
+}
+
+/** Reads a response's body, calling `onBytes(n)` as chunks arrive. */
+async function readWithProgress(res, onBytes) {
   const reader = res.body.getReader();
   const parts = [];
   let n = 0;
@@ -35,21 +41,27 @@ async function fetchWithProgress(url, onBytes) {
 /** Fetches and decodes dataset `name` once, reporting bytes as a `load_data` envelope. */
 function loadDataset(name, ids) {
   if (store.has(name)) return Promise.resolve();
-  if (!loading.has(name)) {
-    const entry = mlpad.asset_manifest().datasets[name];
-    const keys = ['train_images', 'train_labels', 'test_images', 'test_labels'];
-    const total = keys.reduce((s, k) => s + entry[k].gz_bytes, 0);
-    let loaded = 0;
-    const report = (decoding = false) => post({
-      type: 'progress', ...ids,
-      progress: { phase: 'load_data', step: Math.min(loaded, total), total, fraction: loaded / total, samples: 0, done: false, stopped: null, payload: { name: entry.title, decoding } },
-    });
-    report();
-    loading.set(name, Promise.all(keys.map((k) => fetchWithProgress(new URL(`data/${entry[k].file}`, import.meta.url), (b) => { loaded += b; report(); })))
-      .then((bytes) => { report(true); store.add(name, ...bytes); })
-      .finally(() => loading.delete(name)));
-  }
+  if (!loading.has(name)) loading.set(name, fetchDataset(name, ids).finally(() => loading.delete(name)));
   return loading.get(name);
+}
+
+async function fetchDataset(name, ids) {
+  const entry = mlpad.asset_manifest().datasets[name];
+  const keys = ['train_images', 'train_labels', 'test_images', 'test_labels'];
+  let loaded = 0;
+  let total = keys.reduce((s, k) => s + entry[k].gz_bytes, 0);
+  const report = (decoding = false) => post({
+    type: 'progress', ...ids,
+    progress: { phase: 'load_data', step: Math.min(loaded, total), total, fraction: Math.min(loaded, total) / total, samples: 0, done: false, stopped: null, payload: { name: entry.title, decoding } },
+  });
+  report();
+  const responses = await Promise.all(keys.map((k) => request(new URL(`data/${entry[k].file}`, import.meta.url))));
+  // A host that sends the .gz files with Content-Encoding: gzip hands over inflated bytes:
+  // count those against the inflated sizes, so the bar ends where the bytes do.
+  total = keys.reduce((s, k, i) => s + (responses[i].headers.get('content-encoding') ? entry[k].bytes : entry[k].gz_bytes), 0);
+  const bytes = await Promise.all(responses.map((res) => readWithProgress(res, (b) => { loaded += b; report(); })));
+  report(true);
+  store.add(name, ...bytes);
 }
 
 /** The buffers of a progress envelope's pictures, moved rather than copied. */
@@ -128,7 +140,7 @@ self.onmessage = async (ev) => {
         drop();
         break;
       case 'view':
-        if (current?.finished && current.run === msg.run) post({ type: 'view', run: msg.run, link: msg.link, report: current.lab.view(msg.link) });
+        if (current?.finished && current.run === msg.run) post({ type: 'view', run: msg.run, seq: msg.seq, link: msg.link, report: current.lab.view(msg.link) });
         break;
       case 'predict':
         if (current?.lab) post({ type: 'prediction', probs: Array.from(current.lab.predict(msg.pixels)) });

@@ -1,9 +1,11 @@
 // Shared set-up for the browser tests: one headless Chromium (never downloaded, see
 // CHROMIUM), pages that fail the test on any console error, page error or request to a
-// host other than 127.0.0.1, and a spy on the page's worker messages.
+// host other than 127.0.0.1, a spy on the messages between the page and its workers, and
+// the native CLI's answer for a link (the page must agree with it).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -29,35 +31,96 @@ export async function launch() {
   });
 }
 
-// Runs in the page before its scripts: records every message the page's workers post
-// (type and small fields; pixel buffers are left out) and every value the progress bar takes.
-function instrument() {
-  const log = (window.__mlpad = { messages: [], progress: [] });
+/**
+ * A copy of a summary's `report` small enough to record and compare: numbers, strings and
+ * short arrays as they are, longer arrays as `{length, first, last}` (a KNN evaluation's
+ * curves, a CNN's thousands of thresholds). The page's and the CLI's reports go through
+ * the same function, so equal results give equal copies.
+ */
+export function slim(v) {
+  if (Array.isArray(v)) {
+    if (v.length <= 24) return v.map(slim);
+    return { length: v.length, first: slim(v[0]), last: slim(v[v.length - 1]) };
+  }
+  if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) out[k] = slim(x);
+    return out;
+  }
+  return v;
+}
+
+// Runs in the page before its scripts (with `slim` above): records every message the
+// page's workers post and the page sends them (small fields only; pixels and long arrays
+// are left out), every value the progress bar takes and every text of #progress-label.
+function instrument(slimReport) {
+  const log = (window.__mlpad = { messages: [], sent: [], progress: [], labels: [] });
   const Native = window.Worker;
+  let workers = 0;
+  const record = (m, worker) => {
+    const keep = { type: m.type, at: performance.now(), worker };
+    for (const k of ['run', 'job', 'message', 'lab', 'canonical', 'errors', 'notes', 'inactive', 'same_run', 'same_run_of', 'from', 'link', 'ms', 'phase_ms']) {
+      if (k in m) keep[k] = m[k];
+    }
+    if (m.variants) keep.variants = m.variants.map((v) => v.link ?? v);
+    if (m.info) keep.info = { classes: m.info.classes?.length, param_count: m.info.param_count, layers: m.info.layers?.length };
+    if (m.probs) keep.probs = Array.from(m.probs);
+    if (m.picture) keep.picture = { key: m.picture.key, width: m.picture.width, height: m.picture.height };
+    if (m.report) keep.report = slimReport(m.report);
+    if (m.progress) {
+      const p = m.progress;
+      const s = p.payload || {};
+      keep.progress = {
+        phase: p.phase, step: p.step, total: p.total, fraction: p.fraction, samples: p.samples, done: p.done,
+        stopped: p.stopped ? { reason: p.stopped.reason, message: p.stopped.message } : null,
+        pictures: (p.pictures || []).map((x) => x.key),
+      };
+      if (p.phase === 'load_data') keep.progress.payload = { name: s.name, decoding: s.decoding };
+      else if (p.payload) {
+        keep.progress.payload = {
+          epoch: s.epoch, epochs: s.epochs, losses: s.losses?.length, first_loss: s.losses?.[0],
+          epoch_end: s.epoch_end ? slimReport(s.epoch_end) : s.epoch_end,
+          grad_norms: s.grad_norms?.map((step) => Array.from(step)), gallery: s.gallery?.length,
+        };
+      }
+    }
+    if (m.summary) {
+      const s = m.summary;
+      keep.summary = {
+        lab: s.lab, link: s.link, status: s.status, stopped: s.stopped ?? null, metrics: s.metrics,
+        weights_sha256: s.weights_sha256, param_count: s.param_count, report: slimReport(s.report),
+      };
+    }
+    log.messages.push(keep);
+  };
   window.Worker = class extends Native {
     constructor(...args) {
       super(...args);
-      this.addEventListener('message', (e) => {
-        const m = e.data || {};
-        const keep = { type: m.type, at: performance.now() };
-        for (const k of ['loaded', 'total', 'images_per_second', 'seconds_left', 'weights_sha256', 'message', 'probs']) {
-          if (k in m) keep[k] = m[k];
-        }
-        if (m.snapshot) {
-          const s = m.snapshot;
-          keep.snapshot = { ...s, losses: s.losses.length, accuracies: s.accuracies.length };
-        }
-        if (m.items) keep.items = m.items.length;
-        log.messages.push(keep);
-      });
+      const worker = workers++;
+      this.addEventListener('message', (e) => record(e.data || {}, worker));
+      this.__index = worker;
+    }
+
+    postMessage(msg, transfer) {
+      const keep = { type: msg?.type, at: performance.now(), worker: this.__index };
+      for (const k of ['run', 'job', 'link', 'hash', 'from', 'draw']) if (msg && k in msg) keep[k] = msg[k];
+      log.sent.push(keep);
+      return super.postMessage(msg, transfer);
     }
   };
   const watch = () => {
     const bar = document.getElementById('progress');
-    if (!bar) return false;
-    const record = () => log.progress.push({ value: bar.value, max: bar.max, at: performance.now() });
-    new MutationObserver(record).observe(bar, { attributes: true });
-    record();
+    const label = document.getElementById('progress-label');
+    if (!bar || !label) return false;
+    const onBar = () => log.progress.push({ value: bar.value, max: bar.max, at: performance.now() });
+    new MutationObserver(onBar).observe(bar, { attributes: true });
+    onBar();
+    const onLabel = () => {
+      const text = label.textContent;
+      if (log.labels.at(-1)?.text !== text) log.labels.push({ text, at: performance.now() });
+    };
+    new MutationObserver(onLabel).observe(label, { childList: true, characterData: true, subtree: true });
+    onLabel();
     return true;
   };
   document.addEventListener('DOMContentLoaded', () => {
@@ -78,7 +141,7 @@ export async function openPage(browser, { viewport = { width: 1280, height: 900 
       problems.push(`request to another host: ${url.href}`);
     }
   });
-  await context.addInitScript(instrument);
+  await context.addInitScript({ content: `(${instrument})(${slim});` });
   const page = await context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
@@ -93,12 +156,29 @@ export function assertNoProblems(problems) {
   assert.deepEqual(problems, [], `the page reported problems:\n${problems.join('\n')}`);
 }
 
-/** Opens the page at `hash` (and `query`) and waits until the controls are drawn. */
+/**
+ * Waits until the page shows the lab of the core's latest answer for its link: that lab
+ * is the current one in the navigation, its controls and cards are drawn, and the address
+ * bar holds the canonical link. Returns that answer (the `parsed` message).
+ */
+export async function waitForLab(page, timeout = 20_000) {
+  await page.waitForFunction(() => {
+    const parsed = window.__mlpad.messages.filter((m) => m.type === 'parsed').at(-1);
+    if (!parsed) return false;
+    const current = document.querySelector('#labs a[aria-current="page"]');
+    return current?.getAttribute('href') === `#lab=${parsed.lab}`
+      && document.querySelector('#controls [name]')
+      && document.getElementById('run')
+      && document.querySelector('#results > .card')
+      && location.hash === `#${parsed.canonical}`;
+  }, null, { timeout });
+  return page.evaluate(() => window.__mlpad.messages.filter((m) => m.type === 'parsed').at(-1));
+}
+
+/** Opens the page at `hash` (and `query`) and waits until its lab is drawn (see `waitForLab`). */
 export async function gotoLab(page, hash, query = '') {
   await page.goto(`${BASE}${query}${hash}`);
-  await page.waitForFunction(() => document.querySelector('[name="seed"]') && document.querySelector('[name="train_size"]'), null, {
-    timeout: 20_000,
-  });
+  return waitForLab(page);
 }
 
 /** The shown value of the control for schema key `key`. */
@@ -106,25 +186,115 @@ export function controlValue(page, key) {
   return page.$eval(`[name="${key}"]`, (el) => el.value);
 }
 
-/** Messages the page's worker posted so far (see `instrument`). */
+/**
+ * Types `value` into the control for `key` and leaves it with Tab, as a reader does (the
+ * control's change event sends the link to the core); waits for the core's answer and
+ * returns it (the `parsed` message).
+ */
+export async function setControl(page, key, value) {
+  const before = await page.evaluate(() => window.__mlpad.messages.filter((m) => m.type === 'parsed').length);
+  const control = page.locator(`[name="${key}"]`);
+  if (await control.evaluate((el) => el.tagName === 'SELECT')) await control.selectOption(String(value));
+  else {
+    await control.fill(String(value));
+    await control.press('Tab');
+  }
+  await page.waitForFunction((n) => window.__mlpad.messages.filter((m) => m.type === 'parsed').length > n, before);
+  return page.evaluate(() => window.__mlpad.messages.filter((m) => m.type === 'parsed').at(-1));
+}
+
+/** Messages the page's workers posted so far (see `instrument`), of one type or all. */
 export function messages(page, type) {
   return page.evaluate((t) => window.__mlpad.messages.filter((m) => !t || m.type === t), type);
+}
+
+/** Messages the page sent to its workers so far, of one type or all. */
+export function sent(page, type) {
+  return page.evaluate((t) => window.__mlpad.sent.filter((m) => !t || m.type === t), type);
+}
+
+/** The `summary` messages so far. */
+export function summaries(page) {
+  return messages(page, 'summary');
+}
+
+/** Progress envelopes (with run and job) so far, optionally of one run. */
+export async function progresses(page, run) {
+  return (await messages(page, 'progress')).filter((m) => run === undefined || m.run === run);
 }
 
 export function progressLog(page) {
   return page.evaluate(() => window.__mlpad.progress);
 }
 
+/** Every text #progress-label showed, in order. */
+export function labelLog(page) {
+  return page.evaluate(() => window.__mlpad.labels.map((l) => l.text));
+}
+
+/** The id of the page's latest run (of its latest `start` message), or null. */
+export function latestRun(page) {
+  return page.evaluate(() => window.__mlpad.sent.filter((m) => m.type === 'start').at(-1)?.run ?? null);
+}
+
 export const HEX64 = /^[0-9a-f]{64}$/;
 
-/** Waits until the page shows the run's weights hash, and returns it. */
-export async function waitForDone(page, timeout = 120_000) {
-  await page.waitForFunction(
-    (re) => new RegExp(re).test((document.getElementById('weights-sha256')?.textContent || '').trim()),
-    HEX64.source,
-    { timeout, polling: 250 },
-  );
-  return (await page.textContent('#weights-sha256')).trim();
+/**
+ * Waits until the page's latest run has a summary from each of its `jobs` jobs (one, or one
+ * per variant of a compare lab) and returns those summary messages, by job.
+ */
+export async function waitForDone(page, { jobs = 1, timeout = 120_000 } = {}) {
+  await page.waitForFunction((n) => {
+    const run = window.__mlpad.sent.filter((m) => m.type === 'start').at(-1)?.run;
+    if (run === undefined) return false;
+    const done = new Set(window.__mlpad.messages.filter((m) => m.type === 'summary' && m.run === run).map((m) => m.job));
+    return done.size >= n;
+  }, jobs, { timeout, polling: 100 });
+  const run = await latestRun(page);
+  return (await summaries(page)).filter((m) => m.run === run).sort((a, b) => a.job - b.job);
+}
+
+/** Waits for the first progress message of the latest run with `phase` (any phase but load_data by default). */
+export async function waitForProgress(page, { phase = null, count = 1, timeout = 60_000 } = {}) {
+  await page.waitForFunction(({ phase: ph, count: n }) => {
+    const run = window.__mlpad.sent.filter((m) => m.type === 'start').at(-1)?.run;
+    const mine = window.__mlpad.messages.filter((m) => m.type === 'progress' && m.run === run
+      && (ph ? m.progress.phase === ph : m.progress.phase !== 'load_data'));
+    return mine.length >= n;
+  }, { phase, count }, { timeout, polling: 50 });
+}
+
+/** A structured copy as JSON would carry it (NaN and infinities become null). */
+export const jsonish = (v) => JSON.parse(JSON.stringify(v));
+
+/** `mlpad run '<link>'`: exit status, every JSON line, and the summary line. */
+export function cliRun(link) {
+  const out = spawnSync(CLI, ['run', link], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.ok(out.status === 0 || out.status === 1, `mlpad run ${link}: exit ${out.status}\n${out.stderr}`);
+  const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const summary = lines.at(-1);
+  assert.equal(summary.type, 'summary', `mlpad run ${link}: the last line is not a summary`);
+  return { status: out.status, lines, summary };
+}
+
+/** The CLI's summary line for `link`. */
+export const cliSummary = (link) => cliRun(link).summary;
+
+/**
+ * The page's summary (as recorded by `instrument`) equals the CLI's for the same link:
+ * lab, canonical link, status (and why it stopped), every metric, weights, parameter count and every number
+ * of the report (through `slim`).
+ */
+export function assertSameSummary(shown, cli, what = '') {
+  const page = jsonish(shown);
+  assert.equal(page.lab, cli.lab, `${what} lab`);
+  assert.equal(page.link, cli.link, `${what} link`);
+  assert.equal(page.status, cli.status, `${what} status`);
+  assert.deepEqual(page.stopped ?? null, cli.stopped ?? null, `${what} stopped`);
+  assert.deepEqual(page.metrics, jsonish(cli.metrics), `${what} metrics`);
+  assert.equal(page.weights_sha256, cli.weights_sha256, `${what} weights_sha256`);
+  assert.equal(page.param_count, cli.param_count, `${what} param_count`);
+  assert.deepEqual(page.report, jsonish(slim(cli.report)), `${what} report`);
 }
 
 /** Pixels of a canvas that differ from its top-left pixel (axes, text and lines). */
@@ -152,11 +322,47 @@ export async function drawStroke(page, selector, points) {
   await page.mouse.up();
 }
 
-/** The core's schema, read from the wasm build in Node (tests never copy defaults). */
-export async function coreSchema() {
+/** The wasm build, loaded in Node (the same pkg/ the page uses). */
+export async function wasmCore() {
   const mlpad = await import(path.join(ROOT, 'pkg/mlpad.js'));
   await mlpad.default({ module_or_path: fs.readFileSync(path.join(ROOT, 'pkg/mlpad_bg.wasm')) });
-  return mlpad.labs_schema();
+  return mlpad;
+}
+
+/** The core's schema, read from the wasm build in Node (tests never copy defaults). */
+export async function coreSchema() {
+  return (await wasmCore()).labs_schema();
+}
+
+/** A wasm `DataStore` holding the bundled datasets `names`, read from www/data. */
+export function wasmStore(mlpad, names = ['mnist', 'fashion_mnist']) {
+  const store = new mlpad.DataStore();
+  const manifest = mlpad.asset_manifest().datasets;
+  for (const name of names) {
+    const read = (k) => fs.readFileSync(path.join(ROOT, 'www/data', manifest[name][k].file));
+    store.add(name, read('train_images'), read('train_labels'), read('test_images'), read('test_labels'));
+  }
+  return store;
+}
+
+/**
+ * Runs `link` to the end in the wasm build with `units` per step: every envelope, the
+ * summary, and what `inspect(lab)` returns (asked after the last step, before the lab is freed).
+ */
+export function wasmRun(mlpad, store, link, units, inspect = () => null) {
+  const lab = new mlpad.Lab(link, store);
+  const steps = [];
+  try {
+    for (;;) {
+      const p = lab.step_units(units);
+      steps.push(p);
+      if (p.done) break;
+      assert.ok(steps.length < 1e6, `${link}: no end after ${steps.length} steps`);
+    }
+    return { steps, summary: lab.summary(), inspected: inspect(lab) };
+  } finally {
+    lab.free();
+  }
 }
 
 export function ensureDir(dir) {

@@ -5,7 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, openPage, gotoLab, waitForDone, drawStroke, assertNoProblems, ensureDir, SCREENSHOTS, ROOT, BASE, HEX64 } from './helpers.mjs';
+import {
+  launch, openPage, gotoLab, waitForDone, drawStroke, assertNoProblems, cliSummary, ensureDir, SCREENSHOTS, ROOT, BASE, HEX64,
+} from './helpers.mjs';
 
 const LINK = '#lab=cnn&seed=1&epochs=2&batch_size=32&learning_rate=0.001&train_size=1024';
 let browser;
@@ -15,11 +17,13 @@ after(async () => browser && (await browser.close()));
 async function shoot(name, options) {
   const { page, problems } = await openPage(browser, options);
   await gotoLab(page, LINK);
-  await page.click('#train');
-  await waitForDone(page);
+  await page.click('#run');
+  const [done] = await waitForDone(page);
+  assert.equal(done.summary.status, 'finished');
+  assert.equal(await page.textContent('#progress-label'), 'Finished');
   await page.locator('#pad').scrollIntoViewIfNeeded();
   await drawStroke(page, '#pad', [[0.3, 0.25], [0.68, 0.22], [0.45, 0.8]]); // a "7"
-  await page.waitForFunction(() => document.querySelectorAll('#probs > *').length === 10, null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelectorAll('#probs > li[data-prob]').length === 10, null, { timeout: 10_000 });
   await page.evaluate(() => window.scrollTo(0, 0));
   // The layout must fit the viewport's width: nothing scrolls sideways.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -45,10 +49,14 @@ test('embedded with ?embed=1 in an iframe on another origin', { timeout: 120_000
   const src = `${BASE}?embed=1#lab=cnn&seed=2&epochs=1&batch_size=64&train_size=256`;
   await page.setContent(`<!doctype html><title>blog</title><iframe src="${src}" style="width:900px;height:1200px;border:0"></iframe>`);
   const frame = page.frameLocator('iframe');
-  await frame.locator('[name="seed"]').waitFor({ timeout: 20_000 });
+  await frame.locator('#controls [name="seed"]').waitFor({ timeout: 20_000 });
   assert.equal(await frame.locator('header').first().isVisible(), false, 'the header shows in embed mode');
-  await frame.locator('#train').click();
+  await frame.locator('#run').click();
   await frame.locator('#weights-sha256').filter({ hasText: HEX64 }).waitFor({ timeout: 120_000 });
+  assert.equal(await frame.locator('#progress-label').textContent(), 'Finished');
+  // The run in the frame is the CLI's run of the same link.
+  const link = await frame.locator('body').evaluate(() => location.hash);
+  assert.equal((await frame.locator('#weights-sha256').textContent()).trim(), cliSummary(link).weights_sha256);
   await frame.locator('body').evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ensureDir(SCREENSHOTS), 'cnn-embed.png') });
   assertNoProblems(problems);

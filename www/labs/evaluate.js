@@ -133,16 +133,16 @@ export function create(ctx) {
   const ovrConfusion = el('table', { id: 'ovr-confusion', class: 'confusion' });
   const ovrWarnings = el('ul', { id: 'ovr-warnings', class: 'warnings' });
   const scoresNote = el('p', { class: 'muted explain', id: 'ovr-scores-note' });
-  ovr.append(
-    controls,
+  // The class and threshold can be chosen before a run; what they show comes with it.
+  const ovrResults = el('div', { id: 'ovr-results' },
     el('div', { class: 'charts' }, figure('chart-ovr-roc', 'ovr-roc-caption', 'roc_axes'), figure('chart-ovr-pr', 'ovr-pr-caption', 'pr_axes')),
     el('div', { class: 'metrics-layout' },
       el('div', { class: 'scroll-x' }, atTitle, ovrTable),
       el('div', {}, el('h3', { 'data-i18n': 'confusion_title' }), ovrConfusion)),
     ovrWarnings,
     el('p', { class: 'muted explain', 'data-i18n': 'threshold_tradeoff' }),
-    scoresNote,
-  );
+    scoresNote);
+  ovr.append(controls, ovrResults);
   // ---- all classes ----
   const mc = card('card-multiclass', 'mc_title', 'mc_help');
   const mcConfusion = el('table', { id: 'mc-confusion', class: 'confusion compact' });
@@ -157,7 +157,7 @@ export function create(ctx) {
   let timing = null; // seconds per phase, measured in the worker
   let busy = false;
 
-  const showResults = (on) => { ovr.hidden = !on; mc.hidden = !on; };
+  const showResults = (on) => { ovrResults.hidden = !on; mc.hidden = !on; };
   showResults(false);
 
   /** The class and threshold controls, built from the schema once per language. */

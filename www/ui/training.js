@@ -25,7 +25,7 @@ export class TrainingView {
       this.cards.push(g);
     }
     const draw = card('card-draw', 'draw_title', 'draw_help');
-    const pad = el('canvas', { id: 'pad', width: 280, height: 280, tabindex: 0, role: 'img', 'data-i18n-label': 'draw_title' });
+    const pad = el('canvas', { id: 'pad', width: 280, height: 280, role: 'img', 'data-i18n-label': 'draw_title' });
     const clear = el('button', { type: 'button', id: 'clear-pad', class: 'ghost', 'data-i18n': 'clear' });
     this.probs = el('ol', { id: 'probs', class: 'probs', 'aria-live': 'polite' });
     draw.append(el('div', { class: 'pad-row' }, el('div', { class: 'pad-wrap' }, pad, clear), this.probs));
