@@ -32,6 +32,17 @@ crate::choice_enum! {
     }
 }
 
+/// A penalty strength λ (Keras' default 0.001), explored on a log scale.
+const fn strength(name: &'static str, en: &'static str, zh: &'static str) -> Param {
+    let kind = Kind::Float {
+        min: 1e-6,
+        max: 0.1,
+        default: 0.001,
+        log: true,
+    };
+    Param::new(name, kind, Help { en, zh })
+}
+
 /// The lab's parameter table.
 pub static SPEC: LabSpec = LabSpec {
     compare: Some("variant"),
@@ -55,31 +66,15 @@ pub static SPEC: LabSpec = LabSpec {
                     zh: "本次运行对第一层权重施加哪种惩罚（网页会同时运行全部四种）。",
                 },
             ),
-            Param::new(
+            strength(
                 "l1",
-                Kind::Float {
-                    min: 1e-6,
-                    max: 0.1,
-                    default: 0.001,
-                    log: true,
-                },
-                Help {
-                    en: "Strength of the L1 penalty λ₁·Σ|w|: it pushes weights to exactly zero.",
-                    zh: "L1 惩罚 λ₁·Σ|w| 的强度：它把权重推向恰好为零。",
-                },
+                "Strength of the L1 penalty λ₁·Σ|w|: it pushes weights to exactly zero.",
+                "L1 惩罚 λ₁·Σ|w| 的强度：它把权重推向恰好为零。",
             ),
-            Param::new(
+            strength(
                 "l2",
-                Kind::Float {
-                    min: 1e-6,
-                    max: 0.1,
-                    default: 0.001,
-                    log: true,
-                },
-                Help {
-                    en: "Strength of the L2 penalty λ₂·Σw²: it shrinks all weights, large ones most.",
-                    zh: "L2 惩罚 λ₂·Σw² 的强度：它让所有权重变小，越大的权重收缩越多。",
-                },
+                "Strength of the L2 penalty λ₂·Σw²: it shrinks all weights, large ones most.",
+                "L2 惩罚 λ₂·Σw² 的强度：它让所有权重变小，越大的权重收缩越多。",
             ),
             Param::new(
                 "units",
