@@ -1,10 +1,18 @@
-//! The seed GAN: the classic fully connected MNIST GAN from Keras blog posts.
+//! The classic fully connected MNIST GAN from Keras blog posts, and the settings the GAN
+//! lab varies.
 //!
-//! Generator: noise(100) → Dense(128, LeakyReLU 0.2) → Dense(784, tanh), images in [−1, 1].
-//! Discriminator: 784 → Dense(128, LeakyReLU 0.2) → Dense(1, sigmoid). Both Adam(2e-4, β₁ 0.5).
-//! One step does what the snippet's loop does: generate a batch of fakes, one discriminator
-//! update on the real batch and the fakes together (labels 1 and 0), then one generator update
-//! on fresh noise through the frozen discriminator with labels 1.
+//! Generator: noise(`latent`) → Dense(`hidden`, act) → Dense(784, tanh), images in [−1, 1].
+//! Discriminator: 784 → Dense(`hidden`, act) → Dense(1, sigmoid). The defaults are the seed
+//! GAN of `cargo xtask bench`: latent 100, hidden 128, LeakyReLU 0.2, Adam(2e-4, β₁ 0.5) for
+//! both. One step does what the Keras loop does: generate a batch of fakes, one
+//! discriminator update on the real batch and the fakes together (labels 1 − smoothing and
+//! 0), then one generator update on fresh noise through the discriminator with labels 1.
+//!
+//! Two switches reproduce the classic snippet's bugs where a working model can express
+//! them: `freeze_discriminator = false` lets the combined model's optimizer update the
+//! discriminator too during the generator step (teaching it to call fakes real), and
+//! `train_generator = false` gives the generator no update at all (the snippet's combined
+//! model fed the noise straight to the discriminator, so no gradient reached the generator).
 //!
 //! The discriminator's sigmoid is folded into the loss (binary cross-entropy from logits,
 //! what Keras does for a sigmoid output), which is stable where the sigmoid saturates.
@@ -13,25 +21,68 @@ use crate::nn::adam::AdamConfig;
 use crate::nn::{Activation, LayerSpec, Optimizer, Sequential};
 use crate::rng::Rng;
 
-/// Length of the generator's noise vector.
+/// Length of the seed GAN's noise vector.
 pub const LATENT: usize = 100;
 /// Pixels of one generated image (28 × 28).
 pub const IMAGE: usize = 784;
 
-/// The generator's layers.
-pub fn generator_spec() -> Vec<LayerSpec> {
-    vec![
-        LayerSpec::dense(128, Activation::LeakyRelu),
-        LayerSpec::dense(IMAGE, Activation::Tanh),
-    ]
+/// The networks' shape and how they train.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GanConfig {
+    /// Length of the noise vector.
+    pub latent: usize,
+    /// Units of each network's hidden layer.
+    pub hidden: usize,
+    /// Activation of the hidden layers (ReLU or LeakyReLU 0.2).
+    pub activation: Activation,
+    /// The generator's (combined model's) Adam.
+    pub g_adam: AdamConfig,
+    /// The discriminator's Adam.
+    pub d_adam: AdamConfig,
+    /// One-sided label smoothing: real images are labelled `1 − label_smoothing`.
+    pub label_smoothing: f32,
+    /// Whether the discriminator is frozen inside the combined model.
+    pub freeze_discriminator: bool,
+    /// Whether the generator step updates the generator.
+    pub train_generator: bool,
 }
 
-/// The discriminator's layers; its output is a logit (the sigmoid lives in the loss).
-pub fn discriminator_spec() -> Vec<LayerSpec> {
-    vec![
-        LayerSpec::dense(128, Activation::LeakyRelu),
-        LayerSpec::dense(1, Activation::Linear),
-    ]
+impl Default for GanConfig {
+    fn default() -> Self {
+        let adam = AdamConfig {
+            learning_rate: 2e-4,
+            beta_1: 0.5,
+            ..AdamConfig::default()
+        };
+        GanConfig {
+            latent: LATENT,
+            hidden: 128,
+            activation: Activation::LeakyRelu,
+            g_adam: adam,
+            d_adam: adam,
+            label_smoothing: 0.0,
+            freeze_discriminator: true,
+            train_generator: true,
+        }
+    }
+}
+
+impl GanConfig {
+    /// The generator's layers.
+    pub fn generator_spec(&self) -> Vec<LayerSpec> {
+        vec![
+            LayerSpec::dense(self.hidden, self.activation),
+            LayerSpec::dense(IMAGE, Activation::Tanh),
+        ]
+    }
+
+    /// The discriminator's layers; its output is a logit (the sigmoid lives in the loss).
+    pub fn discriminator_spec(&self) -> Vec<LayerSpec> {
+        vec![
+            LayerSpec::dense(self.hidden, self.activation),
+            LayerSpec::dense(1, Activation::Linear),
+        ]
+    }
 }
 
 /// Summed binary cross-entropy of sigmoid(`logits`) against `target` (the same label for the
@@ -46,7 +97,8 @@ pub fn bce_with_logits(logits: &[f32], target: f32, scale: f32, dlogits: &mut [f
     total
 }
 
-fn sigmoid(z: f32) -> f32 {
+/// The logistic function, stable for large |z|.
+pub fn sigmoid(z: f32) -> f32 {
     if z >= 0.0 {
         1.0 / (1.0 + libm::expf(-z))
     } else {
@@ -64,10 +116,24 @@ pub struct GanLosses {
     pub g_loss: f32,
 }
 
+/// What one discriminator update saw.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DiscriminatorStep {
+    /// Its loss on the real and fake batch together.
+    pub loss: f32,
+    /// Mean D(x) over the real images: how real it found them.
+    pub d_real: f32,
+    /// Mean D(G(z)) over the fakes.
+    pub d_fake: f32,
+}
+
 /// A generator, a discriminator, their optimizers and reused buffers.
 pub struct Gan {
+    config: GanConfig,
     g: Sequential,
     d: Sequential,
+    /// The combined model's optimizer: the generator's weights, and the discriminator's
+    /// too when it is not frozen (one optimizer over both, as Keras compiles it).
     g_opt: Optimizer,
     d_opt: Optimizer,
     rng: Rng,
@@ -77,23 +143,24 @@ pub struct Gan {
 }
 
 impl Gan {
-    /// Builds both models from `seed` (generator first, then discriminator).
+    /// The seed GAN (default settings), built from `seed`.
     pub fn new(seed: u64) -> Self {
+        Gan::with_config(seed, GanConfig::default())
+    }
+
+    /// Builds both models from `seed` (generator first, then discriminator).
+    pub fn with_config(seed: u64, config: GanConfig) -> Self {
         let mut rng = Rng::new(seed);
-        let g = Sequential::new([1, 1, LATENT], &generator_spec(), &mut rng).expect("valid");
-        let d = Sequential::new([1, 1, IMAGE], &discriminator_spec(), &mut rng).expect("valid");
-        let adam = || {
-            Optimizer::adam(AdamConfig {
-                learning_rate: 2e-4,
-                beta_1: 0.5,
-                ..AdamConfig::default()
-            })
-        };
+        let g = Sequential::new([1, 1, config.latent], &config.generator_spec(), &mut rng)
+            .expect("valid generator");
+        let d = Sequential::new([1, 1, IMAGE], &config.discriminator_spec(), &mut rng)
+            .expect("valid discriminator");
         Gan {
+            g_opt: Optimizer::adam(config.g_adam),
+            d_opt: Optimizer::adam(config.d_adam),
+            config,
             g,
             d,
-            g_opt: adam(),
-            d_opt: adam(),
             rng,
             noise: Vec::new(),
             d_input: Vec::new(),
@@ -111,8 +178,13 @@ impl Gan {
         &self.d
     }
 
+    /// The settings.
+    pub fn config(&self) -> &GanConfig {
+        &self.config
+    }
+
     fn draw_noise(&mut self, n: usize) {
-        self.noise.resize(n * LATENT, 0.0);
+        self.noise.resize(n * self.config.latent, 0.0);
         self.rng.fill_normal(&mut self.noise);
     }
 
@@ -130,8 +202,26 @@ impl Gan {
         self.g.forward(&self.noise, n)
     }
 
-    /// One training step on `real` (`batch × 784`, scaled to [−1, 1]).
+    /// Images from the given noise (`n × latent`), pixels in [−1, 1]; the generator's
+    /// random state is untouched, so showing samples never changes training.
+    pub fn generate(&mut self, noise: &[f32]) -> &[f32] {
+        let n = noise.len() / self.config.latent;
+        self.g.forward(noise, n)
+    }
+
+    /// One training step on `real` (`batch × 784`, scaled to [−1, 1]): a discriminator
+    /// update, then a generator update.
     pub fn step(&mut self, real: &[f32]) -> GanLosses {
+        let d = self.train_discriminator(real);
+        let g_loss = self.train_generator(real.len() / IMAGE);
+        GanLosses {
+            d_loss: d.loss,
+            g_loss,
+        }
+    }
+
+    /// One discriminator update on `real` and as many fresh fakes.
+    pub fn train_discriminator(&mut self, real: &[f32]) -> DiscriminatorStep {
         assert_eq!(
             real.len() % IMAGE,
             0,
@@ -143,38 +233,61 @@ impl Gan {
         self.d_input.clear();
         self.d_input.extend_from_slice(real);
         self.d_input.extend_from_slice(fake);
-        let d_loss = self.discriminator_grads(batch);
+        let step = self.discriminator_grads(batch);
         self.d_opt.step(self.d.params_mut().collect());
-        self.draw_noise(batch);
-        let g_loss = self.generator_grads(batch);
-        self.g_opt.step(self.g.params_mut().collect());
-        GanLosses { d_loss, g_loss }
+        step
     }
 
-    /// Discriminator loss and gradients on `d_input` (real rows then fake rows, labels 1
-    /// then 0, one batch as the Keras loop feeds them).
-    fn discriminator_grads(&mut self, batch: usize) -> f32 {
+    /// One generator update on `batch` fresh noise vectors (the combined model's step);
+    /// returns its loss.
+    pub fn train_generator(&mut self, batch: usize) -> f32 {
+        self.draw_noise(batch);
+        let loss = self.generator_grads(batch);
+        let mut params: Vec<&mut crate::nn::Param> = Vec::new();
+        if self.config.train_generator {
+            params.extend(self.g.params_mut());
+        }
+        if !self.config.freeze_discriminator {
+            params.extend(self.d.params_mut());
+        }
+        if !params.is_empty() {
+            self.g_opt.step(params);
+        }
+        loss
+    }
+
+    /// Discriminator loss and gradients on `d_input` (real rows then fake rows, labels
+    /// 1 − smoothing then 0, one batch as the Keras loop feeds them).
+    fn discriminator_grads(&mut self, batch: usize) -> DiscriminatorStep {
         self.dlogits.resize(2 * batch, 0.0);
         let scale = 1.0 / (2 * batch) as f32;
+        let real_label = 1.0 - self.config.label_smoothing;
         let logits = self.d.forward_train(&self.d_input, 2 * batch);
         let (real_z, fake_z) = logits.split_at(batch);
-        let (d_real, d_fake) = self.dlogits.split_at_mut(batch);
-        let total = bce_with_logits(real_z, 1.0, scale, d_real)
-            + bce_with_logits(fake_z, 0.0, scale, d_fake);
+        let mean_sigmoid = |z: &[f32]| z.iter().map(|&v| sigmoid(v)).sum::<f32>() / batch as f32;
+        let (d_real, d_fake) = (mean_sigmoid(real_z), mean_sigmoid(fake_z));
+        let (d_real_grad, d_fake_grad) = self.dlogits.split_at_mut(batch);
+        let total = bce_with_logits(real_z, real_label, scale, d_real_grad)
+            + bce_with_logits(fake_z, 0.0, scale, d_fake_grad);
         self.d.backward(&self.d_input, &self.dlogits, false);
-        (total * scale as f64) as f32
+        DiscriminatorStep {
+            loss: (total * scale as f64) as f32,
+            d_real,
+            d_fake,
+        }
     }
 
     /// Generator loss and gradients for the noise in `noise`: its fakes labelled real,
-    /// backpropagated through the frozen discriminator (input gradients only, as Keras'
-    /// combined model with `discriminator.trainable = False`).
+    /// backpropagated through the discriminator (input gradients only when it is frozen,
+    /// as Keras' combined model with `discriminator.trainable = False`; its weight
+    /// gradients too when it is not).
     fn generator_grads(&mut self, batch: usize) -> f32 {
         self.dlogits.resize(batch, 0.0);
         let scale = 1.0 / batch as f32;
         let fake = self.g.forward_train(&self.noise, batch);
         let logits = self.d.forward_train(fake, batch);
         let total = bce_with_logits(logits, 1.0, scale, &mut self.dlogits);
-        self.d.set_trainable(false);
+        self.d.set_trainable(!self.config.freeze_discriminator);
         let dfake = self
             .d
             .backward(fake, &self.dlogits, true)
@@ -245,7 +358,9 @@ mod tests {
 
     #[test]
     fn discriminator_gradients_match_finite_differences() {
-        check(&mut gan_with_batch(), false, |g| g.discriminator_grads(4));
+        check(&mut gan_with_batch(), false, |g| {
+            g.discriminator_grads(4).loss
+        });
     }
 
     #[test]
@@ -290,5 +405,110 @@ mod tests {
             (losses, gan.generator().weights_sha256())
         };
         assert_eq!(run(), run());
+    }
+
+    /// A GAN small enough to follow by hand: latent 1, hidden 1, ReLU; the generator
+    /// starts at zero (its images are tanh(0) = 0), the discriminator's hidden unit adds
+    /// 0.001 per pixel, and its output is 2·h + 0.5.
+    fn tiny() -> Gan {
+        let config = GanConfig {
+            latent: 1,
+            hidden: 1,
+            activation: Activation::Relu,
+            ..GanConfig::default()
+        };
+        let mut gan = Gan::with_config(1, config);
+        for p in gan.g.params_mut() {
+            p.value.fill(0.0);
+        }
+        let values = [0.001, 0.0, 2.0, 0.5]; // hidden kernel, bias; output kernel, bias
+        for (p, v) in gan.d.params_mut().zip(values) {
+            p.value.fill(v);
+        }
+        gan
+    }
+
+    #[test]
+    fn one_step_of_a_tiny_gan_matches_the_hand_computed_losses_and_gradients() {
+        let softplus = |x: f64| (1.0 + x.exp()).ln();
+        let sig = |x: f64| 1.0 / (1.0 + (-x).exp());
+        // A real image of ones: h = relu(784 · 0.001) = 0.784, z = 2·0.784 + 0.5 = 2.068.
+        // The fake is all zeros: h = 0, z = 0.5. Batch 1, so the loss is the mean of two.
+        let (z_real, z_fake) = (2.0 * 0.784 + 0.5, 0.5);
+        // The network computes in f32 (the hidden sum alone adds 784 rounded terms), so
+        // values near 1 agree with these f64 formulas to a few parts in a million.
+        const TOL: f64 = 5e-6;
+        let mut gan = tiny();
+        gan.d_input = [vec![1.0f32; IMAGE], vec![0.0f32; IMAGE]].concat();
+        let d = gan.discriminator_grads(1);
+        let want_loss = (softplus(-z_real) + softplus(z_fake)) / 2.0;
+        assert!(
+            (d.loss as f64 - want_loss).abs() < TOL,
+            "{} vs {want_loss}",
+            d.loss
+        );
+        assert!(
+            (d.d_real as f64 - sig(z_real)).abs() < TOL,
+            "{} vs {}",
+            d.d_real,
+            sig(z_real)
+        );
+        assert!((d.d_fake as f64 - sig(z_fake)).abs() < TOL);
+        // ∂L/∂z = (σ(z) − y) / 2 per row; the output bias sums them, its kernel weighs them
+        // by h (0 for the fake), the hidden kernel gets 2·∂L/∂z_real per lit pixel.
+        let (g_real, g_fake) = ((sig(z_real) - 1.0) / 2.0, sig(z_fake) / 2.0);
+        let grads: Vec<&[f32]> = gan.d.params().map(|p| p.grad.as_slice()).collect();
+        let close = |a: f32, b: f64| (a as f64 - b).abs() < TOL;
+        assert!(
+            close(grads[3][0], g_real + g_fake),
+            "output bias {}",
+            grads[3][0]
+        );
+        assert!(
+            close(grads[2][0], g_real * 0.784),
+            "output kernel {}",
+            grads[2][0]
+        );
+        assert!(
+            close(grads[1][0], 2.0 * g_real),
+            "hidden bias {}",
+            grads[1][0]
+        );
+        assert!(
+            grads[0].iter().all(|&g| close(g, 2.0 * g_real)),
+            "hidden kernel"
+        );
+        // The generator step: its fake (z = 0.5) labelled real, so g_loss = softplus(−0.5).
+        let mut gan = tiny();
+        let g_loss = gan.train_generator(1);
+        assert!((g_loss as f64 - softplus(-0.5)).abs() < TOL, "{g_loss}");
+    }
+
+    #[test]
+    fn the_generator_step_leaves_a_frozen_discriminator_alone_and_the_snippets_bugs_do_not() {
+        let real = vec![0.5f32; 2 * IMAGE];
+        let run = |config: GanConfig| {
+            let mut gan = Gan::with_config(9, config);
+            gan.train_discriminator(&real);
+            let (g0, d0) = (gan.g.weights_sha256(), gan.d.weights_sha256());
+            gan.train_generator(2);
+            (g0 != gan.g.weights_sha256(), d0 != gan.d.weights_sha256())
+        };
+        // Frozen (the fix): the generator learns, the discriminator's weights stay.
+        assert_eq!(run(GanConfig::default()), (true, false));
+        // Not frozen: the combined model's optimizer also moves the discriminator.
+        let open = GanConfig {
+            freeze_discriminator: false,
+            ..GanConfig::default()
+        };
+        assert_eq!(run(open.clone()), (true, true));
+        // Generator bypassed: it never changes, whatever happens to the discriminator.
+        assert_eq!(
+            run(GanConfig {
+                train_generator: false,
+                ..open
+            }),
+            (false, true)
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! type runs every lab ([`Lab`]); the worker owns it and speaks in messages.
 
 use crate::data::{assets, Dataset};
-use crate::labs::{Budget, Datasets, Running, REGISTRY, STEP_MILLIS};
+use crate::labs::{Assets, Budget, Running, REGISTRY, STEP_MILLIS};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -62,6 +62,24 @@ pub fn lab_datasets(link_text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The pretrained weights (names of `pretrained_manifest()`) a run of the link needs.
+#[wasm_bindgen]
+pub fn lab_pretrained(link_text: &str) -> Vec<String> {
+    let config = REGISTRY.parse(link_text).config;
+    REGISTRY
+        .kind(&config)
+        .pretrained(&config)
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// The shipped pretrained weights: file, size, SHA-256 and training link of each.
+#[wasm_bindgen]
+pub fn pretrained_manifest() -> Result<JsValue, JsError> {
+    to_js(crate::data::pretrained::manifest())
+}
+
 /// The lab's preview picture for a link (`{key, width, height, rgba}`); `draw` picks a
 /// fresh random set.
 #[wasm_bindgen]
@@ -78,7 +96,7 @@ pub fn lab_preview(link_text: &str, data: &DataStore, draw: u32) -> Result<JsVal
 /// The decoded datasets of a worker.
 #[wasm_bindgen]
 #[derive(Default)]
-pub struct DataStore(Datasets);
+pub struct DataStore(Assets);
 
 #[wasm_bindgen]
 impl DataStore {
@@ -106,6 +124,16 @@ impl DataStore {
     /// Whether dataset `name` is loaded.
     pub fn has(&self, name: &str) -> bool {
         self.0.contains(name)
+    }
+
+    /// Checks the bytes of pretrained weights `name` (size, SHA-256) and keeps them.
+    pub fn add_weights(&mut self, name: &str, bytes: Vec<u8>) -> Result<(), JsError> {
+        self.0.insert_weights(name, bytes).map_err(err)
+    }
+
+    /// Whether pretrained weights `name` are loaded.
+    pub fn has_weights(&self, name: &str) -> bool {
+        self.0.has_weights(name)
     }
 }
 
@@ -182,7 +210,7 @@ impl BenchWorkload {
     /// Builds workload `name` on the store's MNIST.
     #[wasm_bindgen(constructor)]
     pub fn new(name: &str, data: &DataStore) -> Result<BenchWorkload, JsError> {
-        let mnist = data.0.get("mnist").map_err(err)?;
+        let mnist = data.0.dataset("mnist").map_err(err)?;
         crate::bench::Workload::new(name, &mnist)
             .map(BenchWorkload)
             .map_err(err)

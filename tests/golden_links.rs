@@ -5,7 +5,7 @@
 
 use mlpad::data::dataset::bundled_dir;
 use mlpad::data::Dataset;
-use mlpad::labs::{run_to_end, Datasets, Status, REGISTRY};
+use mlpad::labs::{run_to_end, Assets, Status, REGISTRY};
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -64,7 +64,7 @@ const RETIRED: [(&str, &str); 1] = [("augmentation", "near_zero")];
 
 #[test]
 fn golden_links_replay_bit_for_bit() {
-    let mut data = Datasets::new();
+    let mut data = Assets::new();
     for name in ["mnist", "fashion_mnist"] {
         data.insert(Rc::new(Dataset::load_dir(name, &bundled_dir()).unwrap()));
     }

@@ -25,6 +25,7 @@ const LINKS: &[&str] = &[
     "#lab=evaluate&model=cnn&seed=3&train_size=200&batch_size=50",
     "#lab=evaluate&model=knn&train_size=700&n_neighbors=5&weights=distance",
     "#lab=knn&n_samples=600&test_size=0.25&n_neighbors=4",
+    "#lab=gan&seed=3&steps=520&batch_size=16&hidden=32",
 ];
 
 /// What a run's steps reported, joined: the per-step lists of the payloads (losses,
@@ -192,7 +193,12 @@ fn a_finished_evaluation_redraws_for_view_keys_only() {
 }
 
 /// Each table's keys that make a default run long, at small values.
-const SMALL: &[(&str, &str)] = &[("train_size", "200"), ("n_samples", "300"), ("epochs", "1")];
+const SMALL: &[(&str, &str)] = &[
+    ("train_size", "200"),
+    ("n_samples", "300"),
+    ("epochs", "1"),
+    ("steps", "20"),
+];
 
 #[test]
 fn every_lab_starts_from_its_default_link_and_takes_a_first_step() {
@@ -206,6 +212,7 @@ fn every_lab_starts_from_its_default_link_and_takes_a_first_step() {
         "metrics",
         "evaluate",
         "knn",
+        "gan",
     ] {
         assert!(ids.contains(&id), "{id} is registered: {ids:?}");
     }

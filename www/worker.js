@@ -45,6 +45,27 @@ function loadDataset(name, ids) {
   return loading.get(name);
 }
 
+/** Fetches pretrained weights `name` once; the core checks their size and SHA-256. */
+function loadWeights(name, ids) {
+  if (store.has_weights(name)) return Promise.resolve();
+  const key = `weights:${name}`;
+  if (!loading.has(key)) loading.set(key, fetchWeights(name, ids).finally(() => loading.delete(key)));
+  return loading.get(key);
+}
+
+async function fetchWeights(name, ids) {
+  const entry = mlpad.pretrained_manifest().models[name];
+  let loaded = 0;
+  const report = () => post({
+    type: 'progress', ...ids,
+    progress: { phase: 'load_data', step: Math.min(loaded, entry.bytes), total: entry.bytes, fraction: Math.min(loaded, entry.bytes) / entry.bytes, samples: 0, done: false, stopped: null, payload: { name: entry.title, decoding: false } },
+  });
+  report();
+  const res = await request(new URL(`data/pretrained/${entry.file}`, import.meta.url));
+  const bytes = await readWithProgress(res, (b) => { loaded += b; report(); });
+  store.add_weights(name, bytes);
+}
+
 async function fetchDataset(name, ids) {
   const entry = mlpad.asset_manifest().datasets[name];
   const keys = ['train_images', 'train_labels', 'test_images', 'test_labels'];
@@ -100,6 +121,7 @@ async function start(msg) {
   current = { ...ids, lab: null, running: false, finished: false, phaseMs: {}, link: msg.link };
   const mine = current;
   for (const name of mlpad.lab_datasets(msg.link)) await loadDataset(name, ids);
+  for (const name of mlpad.lab_pretrained(msg.link)) await loadWeights(name, ids);
   if (current !== mine) return; // reset or restarted while downloading
   const t0 = performance.now();
   mine.lab = new mlpad.Lab(msg.link, store);

@@ -5,8 +5,8 @@
 
 use mlpad::bench;
 use mlpad::data::dataset::bundled_dir;
-use mlpad::data::Dataset;
-use mlpad::labs::{Budget, Datasets, Status, REGISTRY, STEP_MILLIS};
+use mlpad::data::{pretrained, Dataset};
+use mlpad::labs::{Assets, Budget, Status, REGISTRY, STEP_MILLIS};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -15,8 +15,10 @@ use std::rc::Rc;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  mlpad run '<link>' [--data DIR]     run a lab from a link (full URL or #hash); JSON lines out:
-                                      one progress line per step, then a summary line
+  mlpad run '<link>' [--data DIR] [--weights-out FILE]
+                                      run a lab from a link (full URL or #hash); JSON lines out:
+                                      one progress line per step, then a summary line;
+                                      --weights-out saves the trained weights (safetensors)
   mlpad bench [WORKLOAD|all] [--repeats N] [--data DIR]
                                       time the bench workloads (cnn_train_b32, cnn_infer_b256,
                                       mlp_train_b32, gan_step_b64, knn_predict_2000x8000,
@@ -78,10 +80,14 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         .ok_or(format!("run needs a link\n{USAGE}"))?;
     let config = REGISTRY.parse_strict(link_text)?.config;
     let kind = REGISTRY.kind(&config);
-    let mut data = Datasets::new();
+    let mut data = Assets::new();
     for name in kind.datasets(&config) {
         data.insert(load(name, args)?);
     }
+    for name in kind.pretrained(&config) {
+        data.insert_weights(name, pretrained::load_dir(name, &data_dir(args)?)?)?;
+    }
+    let weights_out = flag(args, "--weights-out")?;
     let started = Instant::now();
     let mut run = kind.start(&config, &data)?;
     let mut phase_seconds =
@@ -113,6 +119,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     line["samples_per_second"] = json!(samples as f64 / seconds.max(1e-9));
     line["phase_seconds"] = json!(phase_seconds);
     println!("{line}");
+    if let Some(path) = weights_out {
+        let bytes = run
+            .weights()
+            .ok_or("this lab trains no model, so it has no weights to save")?;
+        std::fs::write(&path, bytes).map_err(|e| format!("{path}: {e}"))?;
+    }
     match (summary.status, &summary.stopped) {
         (Status::Finished, _) => Ok(ExitCode::SUCCESS),
         (_, Some(stopped)) => {

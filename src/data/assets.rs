@@ -51,7 +51,7 @@ pub struct DatasetAssets {
 pub struct Manifest {
     /// Format version.
     pub version: u32,
-    /// Datasets by name (`mnist`, `fashion_mnist`).
+    /// Assets by name (`mnist`, `fashion_mnist`).
     pub datasets: BTreeMap<String, DatasetAssets>,
 }
 

@@ -8,7 +8,7 @@
 //! a fixed rotated-and-shifted copy of the test set, which is where augmentation shows.
 
 use super::params::{self, OnOff};
-use super::protocol::{Datasets, Picture};
+use super::protocol::{Assets, Picture};
 use super::training::{Callbacks, Nothing, Recipe, Trainer, TrainingConfig};
 use crate::augment::{Augment, FillMode};
 use crate::data::{Dataset, Split};
@@ -274,8 +274,8 @@ impl Recipe for Augmentation {
         ))
     }
 
-    fn preview(config: &AugmentationConfig, data: &Datasets, draw: u32) -> Result<Picture, String> {
-        let data = data.get(config.training.dataset.name())?;
+    fn preview(config: &AugmentationConfig, data: &Assets, draw: u32) -> Result<Picture, String> {
+        let data = data.dataset(config.training.dataset.name())?;
         Ok(preview(
             config,
             &data,

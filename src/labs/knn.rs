@@ -9,7 +9,7 @@
 //! the accuracy-by-k curve costs little more than the chosen k alone.
 
 use super::params::DatasetChoice;
-use super::protocol::{Budget, Datasets, Lab, Outcome, Phase, Picture, Progress, RunInfo};
+use super::protocol::{Assets, Budget, Lab, Outcome, Phase, Picture, Progress, RunInfo};
 use crate::data::Dataset;
 use crate::knn::{KNeighborsClassifier, Metric, Weights};
 use crate::metrics;
@@ -331,8 +331,8 @@ impl Lab for Knn {
     }
 
     /// Splits the first `n_samples` training images and fits the classifier.
-    fn new(config: KnnConfig, data: &Datasets) -> Result<Self, String> {
-        let data = data.get(DATASET.name())?;
+    fn new(config: KnnConfig, data: &Assets) -> Result<Self, String> {
+        let data = data.dataset(DATASET.name())?;
         let n = config.n_samples;
         if data.train.len() < n {
             return Err(format!(

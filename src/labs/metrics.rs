@@ -9,7 +9,7 @@
 //! metric, e.g. ROC AUC with one class) is `null`, and in `roc_curve.thresholds` the first
 //! threshold, `+inf` in scikit-learn, is the string `"inf"` (`"-inf"` likewise; NaN `null`).
 
-use super::protocol::{numbers_of, Budget, Datasets, Lab, Outcome, Phase, Progress};
+use super::protocol::{numbers_of, Assets, Budget, Lab, Outcome, Phase, Progress};
 use crate::metrics::{
     self, Average, Label, MetricError, MetricResult, PrfOptions, WarningKind, ZeroDivision,
 };
@@ -441,7 +441,7 @@ impl Lab for Metrics {
         &SPEC
     }
 
-    fn new(config: MetricsConfig, _data: &Datasets) -> Result<Self, String> {
+    fn new(config: MetricsConfig, _data: &Assets) -> Result<Self, String> {
         Ok(Metrics {
             report: evaluate(&config)?,
         })

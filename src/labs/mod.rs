@@ -5,6 +5,7 @@
 pub mod augmentation;
 pub mod cnn;
 pub mod evaluate;
+pub mod gan;
 pub mod gradients;
 pub mod knn;
 pub mod metrics;
@@ -14,7 +15,7 @@ pub mod regularization;
 pub mod training;
 
 pub use protocol::{
-    Budget, Datasets, Lab, Outcome, Phase, Picture, Progress, RunInfo, Status, StopReason, Stopped,
+    Assets, Budget, Lab, Outcome, Phase, Picture, Progress, RunInfo, Status, StopReason, Stopped,
     Summary, STEP_MILLIS,
 };
 
@@ -31,6 +32,7 @@ pub static REGISTRY: Registry = Registry(&[
     &Of::<metrics::Metrics>(PhantomData),
     &Of::<evaluate::Evaluate>(PhantomData),
     &Of::<knn::Knn>(PhantomData),
+    &Of::<gan::GanLab>(PhantomData),
 ]);
 
 /// The registered labs.
@@ -80,10 +82,12 @@ pub trait LabKind: Sync {
     fn spec(&self) -> &'static LabSpec;
     /// The datasets a run of `config` needs.
     fn datasets(&self, config: &Config) -> Vec<&'static str>;
+    /// The pretrained weights a run of `config` needs.
+    fn pretrained(&self, config: &Config) -> Vec<&'static str>;
     /// Starts a run of `config` on `data`.
-    fn start(&self, config: &Config, data: &Datasets) -> Result<Box<dyn Running>, String>;
+    fn start(&self, config: &Config, data: &Assets) -> Result<Box<dyn Running>, String>;
     /// The lab's preview picture for `config` (see [`Lab::preview`]).
-    fn preview(&self, config: &Config, data: &Datasets, draw: u32) -> Result<Picture, String>;
+    fn preview(&self, config: &Config, data: &Assets, draw: u32) -> Result<Picture, String>;
     /// Rewrites an old link's pairs (see [`Lab::migrate`]).
     fn migrate(&self, pairs: &mut Vec<(String, String)>) -> Option<Text>;
 }
@@ -98,6 +102,8 @@ pub trait Running {
     fn info(&self) -> RunInfo;
     /// Class probabilities for a 28×28 image of bytes.
     fn predict(&mut self, pixels: &[u8]) -> Result<Vec<f32>, String>;
+    /// The trained weights as safetensors, once the run has ended (`None` without a model).
+    fn weights(&self) -> Option<Vec<u8>>;
     /// The report for other view-only values; an error when `config` describes another run.
     fn view(&self, config: &Config) -> Result<serde_json::Value, String>;
     /// Stops the run; later steps do nothing and the summary says `cancelled`.
@@ -118,7 +124,11 @@ impl<L: Lab> LabKind for Of<L> {
         L::datasets(&L::Config::from_config(config))
     }
 
-    fn start(&self, config: &Config, data: &Datasets) -> Result<Box<dyn Running>, String> {
+    fn pretrained(&self, config: &Config) -> Vec<&'static str> {
+        L::pretrained(&L::Config::from_config(config))
+    }
+
+    fn start(&self, config: &Config, data: &Assets) -> Result<Box<dyn Running>, String> {
         let lab = L::new(L::Config::from_config(config), data)?;
         Ok(Box::new(Run {
             lab,
@@ -129,7 +139,7 @@ impl<L: Lab> LabKind for Of<L> {
         }))
     }
 
-    fn preview(&self, config: &Config, data: &Datasets, draw: u32) -> Result<Picture, String> {
+    fn preview(&self, config: &Config, data: &Assets, draw: u32) -> Result<Picture, String> {
         L::preview(&L::Config::from_config(config), data, draw)
     }
 
@@ -198,6 +208,12 @@ impl<L: Lab> Running for Run<L> {
         self.lab.predict(pixels)
     }
 
+    fn weights(&self) -> Option<Vec<u8>> {
+        let link = format!("#{}", link::canonical(&self.config));
+        let info = serde_json::json!({ "lab": self.config.lab.id, "link": link });
+        self.lab.weights(&info.to_string())
+    }
+
     fn view(&self, config: &Config) -> Result<serde_json::Value, String> {
         if !self.config.same_run(config) {
             return Err("these settings describe another run: run it to see its results".into());
@@ -228,7 +244,7 @@ impl<L: Lab> Running for Run<L> {
 /// clock), returning every step's envelope and the summary.
 pub fn run_to_end(
     config: &Config,
-    data: &Datasets,
+    data: &Assets,
     units: usize,
 ) -> Result<(Vec<Progress<serde_json::Value>>, Summary), String> {
     let mut run = REGISTRY.kind(config).start(config, data)?;

@@ -5,7 +5,7 @@
 //! between chunks, and ends with one [`Summary`]. The page's worker, the CLI and the tests
 //! all drive labs through this, so none of them knows any lab by name.
 
-use crate::data::Dataset;
+use crate::data::{pretrained, Dataset};
 use crate::schema::{FromConfig, LabSpec, Text};
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -16,32 +16,57 @@ use std::rc::Rc;
 /// messages between steps cost little.
 pub const STEP_MILLIS: f64 = 100.0;
 
-/// The datasets a run may use, by manifest name (a lab says which it needs).
+/// What a run may use besides its link: decoded datasets and pretrained weights, each by
+/// its manifest name (a lab says which it needs).
 #[derive(Clone, Default)]
-pub struct Datasets(BTreeMap<String, Rc<Dataset>>);
+pub struct Assets {
+    datasets: BTreeMap<String, Rc<Dataset>>,
+    weights: BTreeMap<String, Rc<Vec<u8>>>,
+}
 
-impl Datasets {
-    /// No dataset.
-    pub fn new() -> Datasets {
-        Datasets::default()
+impl Assets {
+    /// Nothing loaded.
+    pub fn new() -> Assets {
+        Assets::default()
     }
 
     /// Adds (or replaces) a decoded dataset under its own name.
     pub fn insert(&mut self, data: Rc<Dataset>) {
-        self.0.insert(data.name.clone(), data);
+        self.datasets.insert(data.name.clone(), data);
     }
 
-    /// True when `name` is loaded.
+    /// True when dataset `name` is loaded.
     pub fn contains(&self, name: &str) -> bool {
-        self.0.contains_key(name)
+        self.datasets.contains_key(name)
     }
 
     /// The dataset `name`, or an error saying it was not loaded.
-    pub fn get(&self, name: &str) -> Result<Rc<Dataset>, String> {
-        self.0
+    pub fn dataset(&self, name: &str) -> Result<Rc<Dataset>, String> {
+        self.datasets
             .get(name)
             .cloned()
             .ok_or_else(|| format!("dataset {name} is not loaded"))
+    }
+
+    /// Adds the safetensors bytes of pretrained weights `name` after checking their size
+    /// and SHA-256 against the manifest.
+    pub fn insert_weights(&mut self, name: &str, bytes: Vec<u8>) -> Result<(), String> {
+        pretrained::check(name, &bytes)?;
+        self.weights.insert(name.to_string(), Rc::new(bytes));
+        Ok(())
+    }
+
+    /// True when pretrained weights `name` are loaded.
+    pub fn has_weights(&self, name: &str) -> bool {
+        self.weights.contains_key(name)
+    }
+
+    /// The checked bytes of pretrained weights `name`.
+    pub fn weights(&self, name: &str) -> Result<Rc<Vec<u8>>, String> {
+        self.weights
+            .get(name)
+            .cloned()
+            .ok_or_else(|| format!("pretrained weights {name} are not loaded"))
     }
 }
 
@@ -295,8 +320,13 @@ pub trait Lab: Sized + 'static {
         Vec::new()
     }
 
+    /// The pretrained weights (names in `www/data/pretrained/manifest.json`) it needs.
+    fn pretrained(_config: &Self::Config) -> Vec<&'static str> {
+        Vec::new()
+    }
+
     /// Prepares a run (builds the model, fits what is fitted at once).
-    fn new(config: Self::Config, data: &Datasets) -> Result<Self, String>;
+    fn new(config: Self::Config, data: &Assets) -> Result<Self, String>;
 
     /// Does work within `budget` and reports it; after the last unit `done` is set.
     fn step(&mut self, budget: &mut Budget) -> Progress<Self::Payload>;
@@ -314,6 +344,12 @@ pub trait Lab: Sized + 'static {
         Err("this lab has no image classifier to ask".into())
     }
 
+    /// The trained weights as a safetensors file whose metadata is `info` (`None` where
+    /// nothing was trained).
+    fn weights(&self, _info: &str) -> Option<Vec<u8>> {
+        None
+    }
+
     /// The report again for other values of the view-only parameters (see
     /// [`crate::schema::Param::view`]), without running again.
     fn view(&self, _config: &Self::Config) -> Result<serde_json::Value, String> {
@@ -322,7 +358,7 @@ pub trait Lab: Sized + 'static {
 
     /// A picture of what `config` will do to the data before any run (e.g. augmented
     /// images); `draw` picks a fresh random set.
-    fn preview(_config: &Self::Config, _data: &Datasets, _draw: u32) -> Result<Picture, String> {
+    fn preview(_config: &Self::Config, _data: &Assets, _draw: u32) -> Result<Picture, String> {
         Err("this lab has no preview".into())
     }
 

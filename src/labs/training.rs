@@ -10,7 +10,7 @@
 
 use super::params::DatasetChoice;
 use super::protocol::{
-    numbers_of, Budget, Datasets, Lab, Outcome, Phase, Picture, Progress, RunInfo, StopReason,
+    numbers_of, Assets, Budget, Lab, Outcome, Phase, Picture, Progress, RunInfo, StopReason,
     Stopped,
 };
 use crate::data::{Dataset, Split};
@@ -463,7 +463,7 @@ pub trait Recipe: Callbacks + Sized + 'static {
     /// Builds the trainer and the callbacks.
     fn build(config: &Self::Config, data: Rc<Dataset>) -> Result<(Trainer, Self), String>;
     /// A picture of what the lab will do to the data (see [`Lab::preview`]).
-    fn preview(_config: &Self::Config, _data: &Datasets, _draw: u32) -> Result<Picture, String> {
+    fn preview(_config: &Self::Config, _data: &Assets, _draw: u32) -> Result<Picture, String> {
         Err("this lab has no preview".into())
     }
 }
@@ -545,8 +545,8 @@ impl<R: Recipe> Lab for Training<R> {
         vec![R::training(config).dataset.name()]
     }
 
-    fn new(config: R::Config, data: &Datasets) -> Result<Self, String> {
-        let data = data.get(R::training(&config).dataset.name())?;
+    fn new(config: R::Config, data: &Assets) -> Result<Self, String> {
+        let data = data.dataset(R::training(&config).dataset.name())?;
         let (trainer, recipe) = R::build(&config, data)?;
         Ok(Training {
             trainer,
@@ -637,7 +637,14 @@ impl<R: Recipe> Lab for Training<R> {
         self.trainer.predict(pixels)
     }
 
-    fn preview(config: &R::Config, data: &Datasets, draw: u32) -> Result<Picture, String> {
+    fn weights(&self, info: &str) -> Option<Vec<u8>> {
+        Some(crate::nn::checkpoint::save(
+            &[("", self.trainer.model())],
+            info,
+        ))
+    }
+
+    fn preview(config: &R::Config, data: &Assets, draw: u32) -> Result<Picture, String> {
         R::preview(config, data, draw)
     }
 }

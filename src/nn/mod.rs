@@ -7,6 +7,7 @@
 pub mod activation;
 pub mod adam;
 pub mod batch_norm;
+pub mod checkpoint;
 pub mod conv2d;
 pub mod dense;
 pub mod dropout;

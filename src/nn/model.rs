@@ -442,14 +442,20 @@ impl Sequential {
     /// SHA-256 of all weights: each tensor in [`Sequential::params`] order (kernel, then
     /// bias, layer by layer), values as little-endian IEEE-754 f32 in Keras layout order.
     pub fn weights_sha256(&self) -> String {
-        let mut h = Sha256::new();
-        for p in self.params() {
-            for v in &p.value {
-                h.update(v.to_le_bytes());
-            }
-        }
-        hex(&h.finalize())
+        weights_sha256_of(&[self])
     }
+}
+
+/// SHA-256 of several models' weights, one after the other in the given order (each as
+/// [`Sequential::weights_sha256`] reads it): one fingerprint for a GAN's two networks.
+pub fn weights_sha256_of(models: &[&Sequential]) -> String {
+    let mut h = Sha256::new();
+    for p in models.iter().flat_map(|m| m.params()) {
+        for v in &p.value {
+            h.update(v.to_le_bytes());
+        }
+    }
+    hex(&h.finalize())
 }
 
 fn check_softmax(a: Activation, last: bool, i: usize) -> Result<(), String> {

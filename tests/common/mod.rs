@@ -5,7 +5,7 @@
 
 use mlpad::data::dataset::bundled_dir;
 use mlpad::data::Dataset;
-use mlpad::labs::{Budget, Datasets, Lab, Progress, REGISTRY};
+use mlpad::labs::{Assets, Budget, Lab, Progress, REGISTRY};
 use mlpad::schema::{Config, FromConfig};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -62,12 +62,17 @@ pub fn config(link: &str) -> Config {
     REGISTRY.parse_strict(link).expect("valid link").config
 }
 
-/// Exactly the datasets a run of `config` says it needs (so a lab that reads another
-/// fails to start).
-pub fn datasets_for(config: &Config) -> Datasets {
-    let mut data = Datasets::new();
-    for name in REGISTRY.kind(config).datasets(config) {
+/// Exactly the datasets and pretrained weights a run of `config` says it needs (so a lab
+/// that reads another fails to start).
+pub fn datasets_for(config: &Config) -> Assets {
+    let mut data = Assets::new();
+    let kind = REGISTRY.kind(config);
+    for name in kind.datasets(config) {
         data.insert(dataset(name));
+    }
+    for name in kind.pretrained(config) {
+        let bytes = mlpad::data::pretrained::load_dir(name, &bundled_dir()).expect("shipped");
+        data.insert_weights(name, bytes).expect("checked");
     }
     data
 }

