@@ -81,6 +81,7 @@ function instrument(slimReport) {
           epoch: s.epoch, epochs: s.epochs, losses: s.losses?.length, first_loss: s.losses?.[0],
           epoch_end: s.epoch_end ? slimReport(s.epoch_end) : s.epoch_end,
           grad_norms: s.grad_norms?.map((step) => Array.from(step)), gallery: s.gallery?.length,
+          grid: s.grid, quality: s.quality, log: s.log?.length,
         };
       }
     }
