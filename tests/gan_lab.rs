@@ -1,25 +1,16 @@
 //! The GAN lab through the registry: deterministic runs whatever the chunking, the samples
-//! grid and timeline, the snippet's bugs as settings, the quality figure on known inputs,
-//! and the shipped pretrained classifiers against their manifest.
+//! grid and timeline, the snippet's bugs as settings, and the quality figure on known
+//! inputs (the shipped classifiers themselves are checked in `tests/pretrained.rs`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use mlpad::data::dataset::bundled_dir;
-use mlpad::data::{pretrained, Dataset};
+mod common;
+
 use mlpad::labs::gan::{GanLab, GanLabConfig, Quality, Scorer, GRID, QUALITY_SAMPLES};
 use mlpad::labs::{run_to_end, Assets, Budget, Lab, Status, REGISTRY};
 use mlpad::schema::FromConfig;
-use std::rc::Rc;
 
 fn assets() -> Assets {
-    let mut a = Assets::new();
-    for name in ["mnist", "fashion_mnist"] {
-        a.insert(Rc::new(Dataset::load_dir(name, &bundled_dir()).unwrap()));
-    }
-    for name in ["cnn_mnist", "cnn_fashion_mnist"] {
-        a.insert_weights(name, pretrained::load_dir(name, &bundled_dir()).unwrap())
-            .unwrap();
-    }
-    a
+    common::every_asset()
 }
 
 fn typed(link: &str) -> GanLab {
@@ -215,40 +206,4 @@ fn quality_counts_name_collapse_above_half() {
         ),
         (0.0, 0, 0.0, false)
     );
-}
-
-#[test]
-fn shipped_classifiers_are_the_weights_their_links_trained() {
-    let data = assets();
-    for (name, asset) in &pretrained::manifest().models {
-        let bytes = data.weights(name).unwrap();
-        // The metadata names the training link, the manifest's own.
-        let info = mlpad::nn::checkpoint::info(&bytes)
-            .unwrap()
-            .expect("metadata");
-        let info: serde_json::Value = serde_json::from_str(&info).unwrap();
-        assert_eq!(info["link"], asset.link.as_str(), "{name}");
-        // Loaded into the CNN lab's network they score the test split as the run did.
-        let dataset = data.dataset(&asset.dataset).unwrap();
-        let mut scorer = Scorer::new(&bytes).unwrap();
-        let all: Vec<usize> = (0..dataset.test.len()).collect();
-        let images = dataset.test.features(&all);
-        let correct = scorer.correct(
-            images.as_slice().unwrap(),
-            dataset.test.labels.as_slice().unwrap(),
-        );
-        assert_eq!(
-            correct as f64 / dataset.test.len() as f64,
-            asset.test_accuracy,
-            "{name}"
-        );
-        assert_eq!(asset.bytes, bytes.len());
-    }
-    // A cut file is refused before use.
-    let mut other = Assets::new();
-    let bytes = pretrained::load_dir("cnn_mnist", &bundled_dir()).unwrap();
-    let e = other
-        .insert_weights("cnn_mnist", bytes[..1000].to_vec())
-        .unwrap_err();
-    assert!(e.contains("truncated"), "{e}");
 }

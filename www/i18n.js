@@ -147,7 +147,13 @@ export const STRINGS = {
 
 /** Adds a view module's strings (`{en: {...}, zh: {...}}`). */
 export function addStrings(strings) {
-  for (const lang of Object.keys(STRINGS)) Object.assign(STRINGS[lang], strings[lang] || {});
+  for (const lang of Object.keys(STRINGS)) {
+    for (const [key, text] of Object.entries(strings[lang] || {})) {
+      // One table for the whole page: a view must not reword the shell's (or another lab's) key.
+      if (key in STRINGS[lang] && STRINGS[lang][key] !== text) console.error(`i18n: ${lang} string "${key}" is defined twice`);
+      STRINGS[lang][key] = text;
+    }
+  }
 }
 
 /** Picks the language from ?lang=, then a saved choice, then the browser. */

@@ -27,6 +27,7 @@ pub static SPEC: LabSpec = LabSpec::new(
         params::BATCH_SIZE,
         params::ADAM_LEARNING_RATE,
         params::TRAIN_SIZE,
+        params::CLASSES,
     ],
 );
 

@@ -88,14 +88,10 @@ pub static SPEC: LabSpec = LabSpec {
         &[
             params::SEED,
             params::DATASET,
-            Param::new(
-                "classes",
-                Kind::IntList { max_len: 10, default: "" },
-                Help {
-                    en: "Which classes the generator learns to draw, e.g. 3,8; empty means all ten.",
-                    zh: "生成器要学会画的类别，例如 3,8；留空表示全部十个类别。",
-                },
-            ),
+            params::CLASSES.with_help(Help {
+                en: "Which classes the generator learns to draw, e.g. 3,8; empty means all ten.",
+                zh: "生成器要学会画的类别，例如 3,8；留空表示全部十个类别。",
+            }),
             Param::new(
                 "steps",
                 Kind::Int { min: 1, max: 200_000, default: 40_000 },

@@ -13,6 +13,7 @@ pub mod params;
 pub mod protocol;
 pub mod regularization;
 pub mod training;
+pub mod transfer;
 
 pub use protocol::{
     Assets, Budget, Lab, Outcome, Phase, Picture, Progress, RunInfo, Status, StopReason, Stopped,
@@ -31,6 +32,7 @@ pub static REGISTRY: Registry = Registry(&[
     &Of::<training::Training<augmentation::Augmentation>>(PhantomData),
     &Of::<metrics::Metrics>(PhantomData),
     &Of::<evaluate::Evaluate>(PhantomData),
+    &Of::<transfer::Transfer>(PhantomData),
     &Of::<knn::Knn>(PhantomData),
     &Of::<gan::GanLab>(PhantomData),
 ]);

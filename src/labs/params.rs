@@ -93,6 +93,19 @@ pub const EPOCHS: Param = Param::new(
     },
 );
 
+/// `classes`: which classes to learn (empty: all).
+pub const CLASSES: Param = Param::new(
+    "classes",
+    Kind::IntList {
+        max_len: 10,
+        default: "",
+    },
+    Help {
+        en: "Which classes to learn and test on, e.g. 0,1,2,3,4; empty means all ten.",
+        zh: "要学习和测试的类别，例如 0,1,2,3,4；留空表示全部十个类别。",
+    },
+);
+
 /// `train_size`: how many of the bundled training images to learn from (all by default).
 pub const TRAIN_SIZE: Param = Param::new(
     "train_size",

@@ -37,6 +37,9 @@ pub struct TrainingConfig {
     pub batch_size: usize,
     /// How many of the first training images to use.
     pub train_size: usize,
+    /// The classes to learn and test on (empty: all); only labs whose table has a
+    /// `classes` key set it.
+    pub classes: Vec<i64>,
 }
 
 impl FromConfig for TrainingConfig {
@@ -47,6 +50,11 @@ impl FromConfig for TrainingConfig {
             epochs: c.count("epochs"),
             batch_size: c.count("batch_size"),
             train_size: c.count("train_size"),
+            classes: if c.lab.params.iter().any(|p| p.name == "classes") {
+                c.int_list("classes").to_vec()
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -104,7 +112,9 @@ pub struct Trainer {
     model: Sequential,
     opt: Optimizer,
     rng: Rng,
-    train_len: usize,
+    /// The training images it learns from, and the test images it is measured on.
+    train_idx: Vec<usize>,
+    test_idx: Vec<usize>,
     batch_size: usize,
     epochs: usize,
     order: Vec<u32>,
@@ -135,10 +145,34 @@ impl Trainer {
                 data.name
             ));
         }
+        let n_classes = data.classes.len();
+        if let Some(bad) = config
+            .classes
+            .iter()
+            .find(|&&c| c < 0 || c >= n_classes as i64)
+        {
+            return Err(format!(
+                "classes: {bad} is not a class of {} (0 to {})",
+                data.name,
+                n_classes - 1
+            ));
+        }
+        let keep = |split: &Split, i: usize| {
+            config.classes.is_empty() || config.classes.contains(&i64::from(split.labels[i]))
+        };
+        let n = config.train_size.min(data.train.len());
+        let train_idx: Vec<usize> = (0..n).filter(|&i| keep(&data.train, i)).collect();
+        let test_idx: Vec<usize> = (0..data.test.len())
+            .filter(|&i| keep(&data.test, i))
+            .collect();
+        if train_idx.is_empty() || test_idx.is_empty() {
+            return Err("no image of the chosen classes is in the data".into());
+        }
         let mut rng = Rng::new(config.seed);
         let model = Sequential::new(input, specs, &mut rng)?;
         Ok(Trainer {
-            train_len: config.train_size.min(data.train.len()),
+            train_idx,
+            test_idx,
             data,
             model,
             opt,
@@ -158,7 +192,7 @@ impl Trainer {
 
     /// Steps per epoch (the last batch may be smaller, as in Keras).
     pub fn steps_per_epoch(&self) -> usize {
-        self.train_len.div_ceil(self.batch_size)
+        self.train_idx.len().div_ceil(self.batch_size)
     }
 
     /// Steps in the whole run.
@@ -183,12 +217,12 @@ impl Trainer {
 
     /// Training images processed so far.
     pub fn images_seen(&self) -> usize {
-        self.epoch * self.train_len + self.pos
+        self.epoch * self.train_idx.len() + self.pos
     }
 
     /// Training images per epoch.
     pub fn train_len(&self) -> usize {
-        self.train_len
+        self.train_idx.len()
     }
 
     /// True when every step has run or training diverged.
@@ -238,11 +272,13 @@ impl Trainer {
         steps: &mut C::Steps,
     ) -> StepOutcome {
         if self.pos == 0 {
-            self.order = (0..self.train_len as u32).collect();
+            self.order = (0..self.train_idx.len() as u32).collect();
             self.rng.shuffle(&mut self.order);
         }
-        let end = (self.pos + self.batch_size).min(self.train_len);
-        let idx = self.order[self.pos..end].iter().map(|&i| i as usize);
+        let end = (self.pos + self.batch_size).min(self.train_idx.len());
+        let idx = self.order[self.pos..end]
+            .iter()
+            .map(|&i| self.train_idx[i as usize]);
         fill_batch(&self.data.train, idx, &mut self.x, &mut self.y);
         callbacks.on_batch(&mut self.x, self.data.train.rows(), self.data.train.cols());
         let out = self.model.train_step(&self.x, &self.y, &mut self.opt);
@@ -258,7 +294,7 @@ impl Trainer {
             };
         }
         self.pos = end;
-        let epoch_ended = self.pos >= self.train_len;
+        let epoch_ended = self.pos >= self.train_idx.len();
         if epoch_ended {
             self.pos = 0;
             self.epoch += 1;
@@ -273,24 +309,39 @@ impl Trainer {
 
     /// Accuracy and loss on the whole test split.
     pub fn evaluate_test(&mut self) -> Evaluation {
-        let data = self.data.clone();
-        self.evaluate(&data.test, data.test.len())
+        let (data, idx) = (self.data.clone(), std::mem::take(&mut self.test_idx));
+        let e = self.evaluate_indices(&data.test, &idx);
+        self.test_idx = idx;
+        e
     }
 
     /// Accuracy and loss on the training subset (inference mode, data loss only).
     pub fn evaluate_train(&mut self) -> Evaluation {
-        let data = self.data.clone();
-        self.evaluate(&data.train, self.train_len)
+        let (data, idx) = (self.data.clone(), std::mem::take(&mut self.train_idx));
+        let e = self.evaluate_indices(&data.train, &idx);
+        self.train_idx = idx;
+        e
     }
 
     /// Accuracy and loss on the first `n` images of `split`.
     pub fn evaluate(&mut self, split: &Split, n: usize) -> Evaluation {
+        self.evaluate_indices(split, &(0..n.min(split.len())).collect::<Vec<_>>())
+    }
+
+    /// Accuracy and loss on images `idx` of `split`, in chunks of 256.
+    pub fn evaluate_indices(&mut self, split: &Split, idx: &[usize]) -> Evaluation {
+        let n = idx.len();
         let classes = self.model.outputs();
         let (mut correct, mut loss_sum) = (0usize, 0.0f64);
         let mut grad = Vec::new();
         for start in (0..n).step_by(256) {
             let end = (start + 256).min(n);
-            fill_batch(split, start..end, &mut self.x, &mut self.y);
+            fill_batch(
+                split,
+                idx[start..end].iter().copied(),
+                &mut self.x,
+                &mut self.y,
+            );
             let logits = self.model.forward(&self.x, end - start);
             grad.resize(logits.len(), 0.0);
             let out = softmax_cross_entropy(logits, &self.y, classes, &mut grad);
@@ -322,16 +373,21 @@ impl Trainer {
 
     /// Predictions for the first `n` test images.
     pub fn gallery(&mut self, n: usize) -> Vec<GalleryItem> {
-        let n = n.min(self.data.test.len());
+        let n = n.min(self.test_idx.len());
         let classes = self.model.outputs();
-        fill_batch(&self.data.test, 0..n, &mut self.x, &mut self.y);
+        fill_batch(
+            &self.data.test,
+            self.test_idx[..n].iter().copied(),
+            &mut self.x,
+            &mut self.y,
+        );
         let mut probs = vec![0.0; n * classes];
         self.model.predict_proba(&self.x, n, &mut probs);
         probs
             .chunks_exact(classes)
             .enumerate()
-            .map(|(i, p)| {
-                let k = argmax(p);
+            .map(|(j, p)| {
+                let (i, k) = (self.test_idx[j], argmax(p));
                 GalleryItem {
                     index: i,
                     label: self.data.test.labels[i],

@@ -48,11 +48,52 @@ pub fn info(bytes: &[u8]) -> Result<Option<String>, String> {
 /// Replaces the weights of `models` (with the same prefixes as [`save`]) by a file's; on
 /// any error nothing changes.
 pub fn load(models: &mut [(&str, &mut Sequential)], bytes: &[u8]) -> Result<(), String> {
+    let (file, values, expected) = read(models, bytes, None)?;
+    let extra: Vec<&str> = file
+        .names()
+        .into_iter()
+        .filter(|n| !expected.iter().any(|e| e == n))
+        .collect();
+    if !extra.is_empty() {
+        return Err(format!(
+            "the file holds tensors this model does not have ({}): it belongs to another model",
+            extra.join(", ")
+        ));
+    }
+    assign(models, values, None);
+    Ok(())
+}
+
+/// Replaces the weights of `model`'s layers `layers` by the file's tensors of the same
+/// names, leaving the other layers alone and the file's other tensors unused (Keras'
+/// `load_weights(..., skip_mismatch=False)` on a base whose head was replaced). On any
+/// error nothing changes.
+pub fn load_layers(
+    model: &mut Sequential,
+    layers: std::ops::Range<usize>,
+    bytes: &[u8],
+) -> Result<(), String> {
+    let mut models = [("", model)];
+    let (_, values, _) = read(&models, bytes, Some(layers.clone()))?;
+    assign(&mut models, values, Some(layers));
+    Ok(())
+}
+
+/// A parsed file, the checked values of the tensors asked for and their names, in order.
+type Read<'b> = (SafeTensors<'b>, Vec<Vec<f32>>, Vec<String>);
+
+/// The tensors of `models` (only layers `layers` when given), read and checked.
+fn read<'b>(
+    models: &[(&str, &mut Sequential)],
+    bytes: &'b [u8],
+    layers: Option<std::ops::Range<usize>>,
+) -> Result<Read<'b>, String> {
     let file = SafeTensors::deserialize(bytes).map_err(describe)?;
     let mut values: Vec<Vec<f32>> = Vec::new();
     let mut expected = Vec::new();
     for (prefix, model) in models.iter() {
-        for p in model.params() {
+        let chosen = layers.clone().unwrap_or(0..model.layers().len());
+        for p in model.layers()[chosen].iter().flat_map(|l| l.params()) {
             let name = format!("{prefix}{}", p.name);
             let t = file
                 .tensor(&name)
@@ -79,24 +120,22 @@ pub fn load(models: &mut [(&str, &mut Sequential)], bytes: &[u8]) -> Result<(), 
             expected.push(name);
         }
     }
-    let extra: Vec<&str> = file
-        .names()
-        .into_iter()
-        .filter(|n| !expected.iter().any(|e| e == n))
-        .collect();
-    if !extra.is_empty() {
-        return Err(format!(
-            "the file holds tensors this model does not have ({}): it belongs to another model",
-            extra.join(", ")
-        ));
-    }
+    Ok((file, values, expected))
+}
+
+/// Puts checked `values` into the parameters they were read for, in the same order.
+fn assign(
+    models: &mut [(&str, &mut Sequential)],
+    values: Vec<Vec<f32>>,
+    layers: Option<std::ops::Range<usize>>,
+) {
     let mut values = values.into_iter();
     for (_, model) in models.iter_mut() {
-        for p in model.params_mut() {
+        let chosen = layers.clone().unwrap_or(0..model.layers().len());
+        for p in model.layer_params_all_mut(chosen) {
             p.value = values.next().expect("one per parameter");
         }
     }
-    Ok(())
 }
 
 /// A reader's words for safetensors' parse errors.
@@ -176,6 +215,32 @@ mod tests {
             .unwrap();
             assert!(err(&half, &mut b).contains("F16"));
             assert_eq!(b.weights_sha256(), before, "a failed load changes nothing");
+        }
+    }
+
+    crate::both_targets_test! {
+        fn a_base_loads_under_a_new_head() {
+            // A 3-class model's file; the new model keeps the conv layer and has 4 outputs.
+            let source = model(1, 3);
+            let bytes = save(&[("", &source)], "{}");
+            let mut target = model(2, 4);
+            let head_before: Vec<f32> = target.params().nth(2).unwrap().value.clone();
+            load_layers(&mut target, 0..2, &bytes).unwrap();
+            let (s, t): (Vec<_>, Vec<_>) = (source.params().collect(), target.params().collect());
+            assert_eq!(s[0].value, t[0].value, "the base's kernel came from the file");
+            assert_eq!(s[1].value, t[1].value, "and its bias");
+            assert_eq!(t[2].value, head_before, "the new head keeps its own weights");
+            // A base of another shape is refused and nothing changes.
+            let other = Sequential::new(
+                [5, 5, 1],
+                &[LayerSpec::conv2d(3, 3, Activation::Relu), LayerSpec::Flatten, LayerSpec::dense(4, Activation::Softmax)],
+                &mut Rng::new(3),
+            )
+            .unwrap();
+            let before = target.weights_sha256();
+            let e = load_layers(&mut target, 0..2, &save(&[("", &other)], "{}")).unwrap_err();
+            assert!(e.contains("conv2d/kernel has shape [3, 3, 1, 3]"), "{e}");
+            assert_eq!(target.weights_sha256(), before);
         }
     }
 }

@@ -287,6 +287,28 @@ impl Sequential {
             .sum()
     }
 
+    /// The tensors of the trainable layers among `layers`, in model order: one parameter
+    /// group, when parts of a model train with different optimizers (a base and a head).
+    pub fn layer_params_mut(
+        &mut self,
+        layers: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = &mut Param> {
+        self.layers[layers]
+            .iter_mut()
+            .filter(|l| l.trainable())
+            .flat_map(|l| l.params_mut().iter_mut())
+    }
+
+    /// Every tensor of layers `layers`, trainable or not (loading weights).
+    pub fn layer_params_all_mut(
+        &mut self,
+        layers: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = &mut Param> {
+        self.layers[layers]
+            .iter_mut()
+            .flat_map(|l| l.params_mut().iter_mut())
+    }
+
     /// The tensors of the trainable layers, in model order.
     fn trainable_params_mut(&mut self) -> impl Iterator<Item = &mut Param> {
         self.layers
@@ -383,9 +405,19 @@ impl Sequential {
     /// Walks the layers backwards from the output gradient in `self.grad`; afterwards
     /// `self.grad` holds ∂L/∂x when `input_grad` is set.
     fn backpropagate(&mut self, x: &[f32], batch: usize, input_grad: bool) {
-        for i in (0..self.layers.len()).rev() {
+        // Below the lowest trainable layer nothing needs a gradient (a frozen base under a
+        // new head), unless the caller wants ∂L/∂x.
+        let first = if input_grad {
+            0
+        } else {
+            self.layers
+                .iter()
+                .position(|l| l.trainable() && !l.params().is_empty())
+                .unwrap_or(self.layers.len())
+        };
+        for i in (first..self.layers.len()).rev() {
             let input: &[f32] = if i == 0 { x } else { &self.acts[i - 1] };
-            let dx = if i > 0 || input_grad {
+            let dx = if i > first || input_grad {
                 Some(&mut self.grad_next)
             } else {
                 None

@@ -77,6 +77,19 @@ pub fn datasets_for(config: &Config) -> Assets {
     data
 }
 
+/// Every bundled dataset and every shipped pretrained base (checked against the manifest).
+pub fn every_asset() -> Assets {
+    let mut data = Assets::new();
+    for name in ["mnist", "fashion_mnist"] {
+        data.insert(dataset(name));
+    }
+    for name in mlpad::data::pretrained::manifest().models.keys() {
+        let bytes = mlpad::data::pretrained::load_dir(name, &bundled_dir()).expect("shipped");
+        data.insert_weights(name, bytes).expect("checked");
+    }
+    data
+}
+
 /// Builds lab `L` from a link, with the datasets it asks for.
 pub fn start<L: Lab>(link: &str) -> L {
     let config = config(link);

@@ -370,3 +370,32 @@ export function ensureDir(dir) {
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+/**
+ * A static host of the repository under `prefix`, for tests of what real hosts do: answers
+ * 404 outside it; `intercept(file, res)` may answer a request itself (return true) or hold
+ * it (return a promise); `headersFor(file)` adds headers. Resolves to {base, close}.
+ */
+export async function staticHost(prefix, { intercept = () => false, headersFor = () => ({}) } = {}) {
+  const http = await import('node:http');
+  const server = http.createServer(async (req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!pathname.startsWith(prefix)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const file = path.join(ROOT, pathname.slice(prefix.length) || 'index.html');
+    if (await intercept(file, res)) return;
+    if (!file.startsWith(ROOT + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    const body = fs.readFileSync(file);
+    const headers = { 'Content-Length': body.length, 'Cache-Control': 'no-store', 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', ...headersFor(file) };
+    res.writeHead(200, headers).end(body);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { base: `http://127.0.0.1:${server.address().port}${prefix}`, close: () => new Promise((r) => server.close(r)) };
+}

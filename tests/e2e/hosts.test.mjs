@@ -5,53 +5,34 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { launch, openPage, waitForLab, messages, progressLog, waitForDone, assertNoProblems, ROOT, BASE } from './helpers.mjs';
+import { launch, openPage, waitForLab, messages, progressLog, waitForDone, assertNoProblems, staticHost, ROOT, BASE } from './helpers.mjs';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.json': 'application/json' };
 const PREFIX = '/blog/2026/mlpad/';
 const HASH = '#lab=cnn&seed=8&epochs=1&batch_size=64&learning_rate=0.001&train_size=256';
-let browser, server, base;
+let browser, host, base;
 let missing = null; // a file the server answers 404 for, before it sends the other data files
 let missingSent = null; // resolves once that 404 is out
 
 before(async () => {
   browser = await launch();
-  server = http.createServer(async (req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (!pathname.startsWith(PREFIX)) {
-      res.writeHead(404).end();
-      return;
-    }
-    const rel = pathname.slice(PREFIX.length) || 'index.html';
-    const file = path.join(ROOT, rel);
-    if (missing && path.basename(file) === missing) {
-      res.writeHead(404).end(() => missingSent.resolve());
-      return;
-    }
-    // The other data files come after the 404, so their downloads go on after the error.
-    if (missing && file.endsWith('.gz')) await missingSent.promise;
-    if (!file.startsWith(ROOT + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    const body = fs.readFileSync(file);
-    const headers = { 'Content-Length': body.length, 'Cache-Control': 'no-store' };
-    if (file.endsWith('.gz')) {
-      headers['Content-Type'] = 'application/octet-stream';
-      headers['Content-Encoding'] = 'gzip';
-    } else {
-      headers['Content-Type'] = TYPES[path.extname(file)] || 'application/octet-stream';
-    }
-    res.writeHead(200, headers).end(body);
+  host = await staticHost(PREFIX, {
+    async intercept(file, res) {
+      if (missing && path.basename(file) === missing) {
+        res.writeHead(404).end(() => missingSent.resolve());
+        return true;
+      }
+      // The other data files come after the 404, so their downloads go on after the error.
+      if (missing && file.endsWith('.gz')) await missingSent.promise;
+      return false;
+    },
+    headersFor: (file) => (file.endsWith('.gz') ? { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip' } : {}),
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${server.address().port}${PREFIX}`;
+  base = host.base;
 });
 after(async () => {
   if (browser) await browser.close();
-  if (server) await new Promise((r) => server.close(r));
+  if (host) await host.close();
 });
 
 test('a host under a sub-path that sends the data with Content-Encoding: gzip trains the same run', { timeout: 120_000 }, async () => {

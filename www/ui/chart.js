@@ -3,10 +3,11 @@
 // markers joined by a line.
 
 export class LineChart {
-  constructor(canvas, { yMin = null, yMax = null, percent = false, log = false, tight = false } = {}) {
+  constructor(canvas, { yMin = null, yMax = null, percent = false, log = false, tight = false, xTicks = null } = {}) {
     this.canvas = canvas;
-    // tight: the y axis spans the data instead of starting at zero.
-    this.opts = { yMin, yMax, percent, log, tight };
+    // tight: the y axis spans the data instead of starting at zero. xTicks: a log x axis
+    // from the first tick to xMax, labelled at those values.
+    this.opts = { yMin, yMax, percent, log, tight, xTicks };
     this.series = [];
     this.xMax = 1;
     this.pending = false;
@@ -43,6 +44,18 @@ export class LineChart {
     const ink = css.getPropertyValue('--muted').trim() || '#64748b';
     const grid = css.getPropertyValue('--grid').trim() || '#e2e8f0';
     const pad = { l: 52, r: 14, t: 22, b: 22 }; // r: room for half of the last x label
+    // The legend wraps onto more rows on a narrow chart; the plot starts below it.
+    g.font = '11px system-ui, sans-serif';
+    const legend = [];
+    let lx = pad.l + 4, row = 0;
+    for (const s of this.series) {
+      if (s.noLegend) continue;
+      const width = 24 + g.measureText(s.label).width;
+      if (lx > pad.l + 4 && lx + width - 8 > w - pad.r) { lx = pad.l + 4; row++; }
+      legend.push({ s, x: lx, y: 10 + row * 14 });
+      lx += width;
+    }
+    pad.t += row * 14;
     const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
 
     // On a log scale values are plotted as log10(y); zeros and non-finite values are skipped.
@@ -64,7 +77,11 @@ export class LineChart {
     else if (this.opts.tight && hi > lo) { const m = (hi - lo) * 0.1; lo -= m; hi += m; }
     else if (this.opts.yMin === null && lo > 0) lo = 0;
     if (!(hi > lo)) hi = lo + 1;
-    const X = (x) => pad.l + (x / this.xMax) * pw;
+    const xTicks = this.opts.xTicks;
+    const x0 = xTicks ? Math.log10(xTicks[0]) : 0;
+    const X = xTicks
+      ? (x) => pad.l + ((Math.log10(x) - x0) / (Math.log10(this.xMax) - x0 || 1)) * pw
+      : (x) => pad.l + (x / this.xMax) * pw;
     const Y = (y) => pad.t + (1 - (Math.min(Math.max(tf(y), lo), hi) - lo) / (hi - lo)) * ph;
     const Yv = (v) => pad.t + (1 - (v - lo) / (hi - lo)) * ph;
 
@@ -89,7 +106,15 @@ export class LineChart {
     }
     g.textAlign = 'center';
     g.textBaseline = 'top';
-    for (let i = 0; i <= 4; i++) {
+    if (xTicks) {
+      // The last label ends at the axis' end rather than spilling past the canvas.
+      for (const x of xTicks) {
+        g.textAlign = x === xTicks.at(-1) && X(x) > w - pad.r - 10 ? 'right' : 'center';
+        g.fillText(x.toLocaleString(), Math.min(X(x), w - 2), h - pad.b + 5);
+      }
+      g.textAlign = 'center';
+    }
+    else for (let i = 0; i <= 4; i++) {
       // Whole steps on long axes, fractions on a 0..1 axis (e.g. a ROC curve's FPR).
       const whole = this.xMax > 1;
       const x = whole ? Math.round((this.xMax * i) / 4) : (this.xMax * i) / 4;
@@ -132,16 +157,13 @@ export class LineChart {
       g.font = '11px system-ui, sans-serif';
     }
     // Legend, top left.
-    let lx = pad.l + 4;
     g.textAlign = 'left';
     g.textBaseline = 'middle';
-    for (const s of this.series) {
-      if (s.noLegend) continue;
+    for (const { s, x, y } of legend) {
       g.fillStyle = s.color;
-      g.fillRect(lx, 8, 12, 3);
+      g.fillRect(x, y - 2, 12, 3);
       g.fillStyle = ink;
-      g.fillText(s.label, lx + 16, 10);
-      lx += 24 + g.measureText(s.label).width;
+      g.fillText(s.label, x + 16, y);
     }
   }
 }

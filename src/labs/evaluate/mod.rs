@@ -138,9 +138,13 @@ pub struct EvaluateConfig {
 
 impl FromConfig for EvaluateConfig {
     fn from_config(c: &Config) -> Self {
+        // The CNN lab's link for the same run: its keys from this table, the rest (such
+        // as `classes`) at their defaults, which is what the evaluation trains.
         let mut cnn = Config::defaults(&super::cnn::SPEC);
         for p in super::cnn::SPEC.params {
-            cnn.values.insert(p.name, c.values[p.name].clone());
+            if let Some(v) = c.values.get(p.name) {
+                cnn.values.insert(p.name, v.clone());
+            }
         }
         EvaluateConfig {
             model: c.choice("model"),
