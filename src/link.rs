@@ -213,6 +213,9 @@ pub fn canonical(config: &Config) -> String {
     let mut s = format!("lab={}&v={VERSION}", config.lab.id);
     for p in config.lab.params {
         let v = &config.values[p.name];
+        if p.omitted_at_default && *v == p.default_value() {
+            continue;
+        }
         let enc = percent_encoding::utf8_percent_encode(
             &v.to_string(),
             percent_encoding::NON_ALPHANUMERIC,
@@ -330,11 +333,29 @@ mod tests {
         ],
     );
 
-    /// Three labs; a link to the retired lab `old` opens `lists` and says so.
+    /// `train` after a parameter was added to it, which links leave out at its default.
+    static GROWN: LabSpec = LabSpec::new(
+        "grown",
+        HELP,
+        &[
+            TRAIN.param("seed"),
+            Param::new(
+                "classes",
+                Kind::IntList {
+                    max_len: 10,
+                    default: "",
+                },
+                HELP,
+            )
+            .omitted_at_default(),
+        ],
+    );
+
+    /// Four labs; a link to the retired lab `old` opens `lists` and says so.
     struct Labs;
     impl Catalog for Labs {
         fn specs(&self) -> Vec<&'static LabSpec> {
-            vec![&TRAIN, &COMPARE, &LISTS]
+            vec![&TRAIN, &COMPARE, &LISTS, &GROWN]
         }
         fn migrate(&self, pairs: &mut Vec<(String, String)>) -> Vec<Text> {
             let mut notes = Vec::new();
@@ -441,6 +462,17 @@ mod tests {
             assert_eq!(d.config.float_list("y_score"), [] as [f64; 0]);
             assert_eq!(d.config.int_list("y_true"), [0, 1, 1, 0, 1]);
             assert_eq!(parse(&d.canonical).config, d.config);
+        }
+    }
+
+    crate::both_targets_test! {
+        fn a_parameter_added_later_stays_out_of_links_at_its_default() {
+            // A link shared before `classes` existed keeps its exact text.
+            assert_eq!(parse("#lab=grown&seed=7").canonical, "lab=grown&v=1&seed=7");
+            assert_eq!(parse("#lab=grown&seed=7&classes=").canonical, "lab=grown&v=1&seed=7");
+            let set = parse("#lab=grown&seed=7&classes=0,1");
+            assert_eq!(set.canonical, "lab=grown&v=1&seed=7&classes=0,1");
+            assert_eq!(parse(&set.canonical).config, set.config);
         }
     }
 

@@ -88,6 +88,10 @@ pub struct Param {
     /// values (the page hides it otherwise; its value stays in the link).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_when: Option<When>,
+    /// True for a parameter added after its lab shipped: canonical links leave it out
+    /// while it is at its default, so links recorded before it keep their exact text.
+    #[serde(skip)]
+    pub omitted_at_default: bool,
 }
 
 /// A condition on another parameter's value: `param` is one of `any_of`.
@@ -115,6 +119,9 @@ pub struct LabSpec {
     pub compare: Option<&'static str>,
     /// A live lab needs no data and finishes at once: the page runs it on every edit.
     pub live: bool,
+    /// The few settings an embedded lab shows up front; the rest wait behind "More
+    /// settings" (empty: the first three).
+    pub essentials: &'static [&'static str],
 }
 
 impl LabSpec {
@@ -127,6 +134,7 @@ impl LabSpec {
             presets: &[],
             compare: None,
             live: false,
+            essentials: &[],
         }
     }
 }
@@ -301,6 +309,7 @@ impl Param {
             help,
             view: false,
             active_when: None,
+            omitted_at_default: false,
         }
     }
 
@@ -313,6 +322,15 @@ impl Param {
     pub const fn active_when(self, param: &'static str, any_of: &'static [&'static str]) -> Param {
         Param {
             active_when: Some(When { param, any_of }),
+            ..self
+        }
+    }
+
+    /// The same parameter, left out of canonical links while at its default (one added
+    /// to a lab after links to it were shared).
+    pub const fn omitted_at_default(self) -> Param {
+        Param {
+            omitted_at_default: true,
             ..self
         }
     }

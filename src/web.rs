@@ -137,6 +137,12 @@ impl DataStore {
     }
 }
 
+/// The lab and training link a weights file was saved with, or why it cannot be loaded.
+#[wasm_bindgen]
+pub fn weights_origin(bytes: &[u8]) -> Result<JsValue, JsError> {
+    to_js(&crate::labs::weights_origin(bytes).map_err(err)?)
+}
+
 /// A run of any lab, built from a link.
 #[wasm_bindgen]
 pub struct Lab(Box<dyn Running>);
@@ -193,6 +199,16 @@ impl Lab {
                 .view(&REGISTRY.parse(link_text).config)
                 .map_err(err)?,
         )
+    }
+
+    /// The trained weights as a safetensors file (`undefined` for a lab without a model).
+    pub fn weights_file(&self) -> Option<Vec<u8>> {
+        self.0.weights()
+    }
+
+    /// Loads a weights file into this run's model and scores the test images with it.
+    pub fn import_weights(&mut self, bytes: &[u8]) -> Result<JsValue, JsError> {
+        to_js(&self.0.import_weights(bytes).map_err(err)?)
     }
 
     /// Stops the run between steps.

@@ -23,21 +23,6 @@ fn lookup<'a>(summary: &'a Value, key: &str) -> Option<&'a Value> {
         .find_map(|place| place.get(key))
 }
 
-/// True when link `now` is link `then` plus settings added since, at their defaults
-/// (which describe the recorded run).
-fn extends_with_defaults(now: &str, then: &str) -> bool {
-    let Some(added) = now.strip_prefix(then) else {
-        return false;
-    };
-    let spec = REGISTRY.parse(now).config.lab;
-    added.split('&').filter(|p| !p.is_empty()).all(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        spec.params
-            .iter()
-            .any(|p| p.name == key && p.default_value().to_string() == value)
-    })
-}
-
 /// The differences between a recorded summary and today's (empty when they agree).
 fn differences(old: &Value, new: &Value) -> Vec<String> {
     let mut out = Vec::new();
@@ -65,9 +50,6 @@ fn differences(old: &Value, new: &Value) -> Vec<String> {
             }
             _ => match lookup(new, key) {
                 Some(got) if got == want => {}
-                Some(Value::String(got))
-                    if key.ends_with("link")
-                        && extends_with_defaults(got, want.as_str().unwrap_or("")) => {}
                 got => out.push(format!("{key}: recorded {want}, now {got:?}")),
             },
         }
@@ -115,13 +97,7 @@ fn golden_links_replay_bit_for_bit() {
         );
         assert!(reopened.config.same_run(&parsed.config), "{}", old["link"]);
         if old["lab"] == new["lab"] && old["lab"] != "metrics" {
-            // Today's canonical link is the recorded one, plus settings added since, at
-            // their defaults (which give the recorded run).
-            let (now, then) = (new["link"].as_str().unwrap(), old["link"].as_str().unwrap());
-            assert!(
-                extends_with_defaults(now, then),
-                "{link}: {now} does not extend {then}"
-            );
+            assert_eq!(new["link"], old["link"], "{link}: canonical link");
         }
         let mut diffs = differences(old, &new);
         if let Some(epochs) = entry.get("epochs") {

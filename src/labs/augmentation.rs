@@ -56,6 +56,8 @@ const fn linear(
 
 /// The lab's parameter table.
 pub static SPEC: LabSpec = LabSpec {
+    // Shown up front when the lab is embedded in a page.
+    essentials: &["rotation_range", "width_shift_range", "epochs"],
     compare: Some("augment"),
     ..LabSpec::new(
         "augmentation",

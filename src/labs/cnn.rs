@@ -14,22 +14,27 @@ use crate::schema::{Config, FromConfig, Help, LabSpec};
 use std::rc::Rc;
 
 /// The lab's parameter table.
-pub static SPEC: LabSpec = LabSpec::new(
-    "cnn",
-    Help {
-        en: "CNN",
-        zh: "卷积网络",
-    },
-    &[
-        params::SEED,
-        params::DATASET,
-        params::EPOCHS,
-        params::BATCH_SIZE,
-        params::ADAM_LEARNING_RATE,
-        params::TRAIN_SIZE,
-        params::CLASSES,
-    ],
-);
+pub static SPEC: LabSpec = LabSpec {
+    // Shown up front when the lab is embedded in a page.
+    essentials: &["dataset", "epochs", "train_size"],
+    ..LabSpec::new(
+        "cnn",
+        Help {
+            en: "CNN",
+            zh: "卷积网络",
+        },
+        &[
+            params::SEED,
+            params::DATASET,
+            params::EPOCHS,
+            params::BATCH_SIZE,
+            params::ADAM_LEARNING_RATE,
+            params::TRAIN_SIZE,
+            // Added with the transfer lab's bases; links from before it keep their text.
+            params::CLASSES.omitted_at_default(),
+        ],
+    )
+};
 
 /// The lab's typed configuration.
 #[derive(Clone, Debug, PartialEq)]

@@ -81,6 +81,8 @@ const fn beta(name: &'static str, en: &'static str, zh: &'static str) -> Param {
 
 /// The lab's parameter table.
 pub static SPEC: LabSpec = LabSpec {
+    // Shown up front when the lab is embedded in a page.
+    essentials: &["dataset", "classes", "steps"],
     presets: PRESETS,
     ..LabSpec::new(
         "gan",

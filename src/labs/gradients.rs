@@ -65,6 +65,8 @@ crate::choice_enum! {
 
 /// The lab's parameter table.
 pub static SPEC: LabSpec = LabSpec {
+    // Shown up front when the lab is embedded in a page.
+    essentials: &["depth", "activation", "kernel_initializer", "batch_norm"],
     presets: PRESETS,
     ..LabSpec::new(
         "gradients",

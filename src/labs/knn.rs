@@ -87,67 +87,71 @@ pub const WEIGHTS: Param = Param::new(
 );
 
 /// The lab's parameter table (scikit-learn argument names).
-pub static SPEC: LabSpec = LabSpec::new(
-    "knn",
-    Help {
-        en: "KNN",
-        zh: "K 近邻",
-    },
-    &[
-        Param::new(
-            "n_samples",
-            Kind::Int {
-                min: 100,
-                max: 12_000,
-                default: 10_000,
-            },
-            Help {
-                en: "How many of the first MNIST training images to use (train + test).",
-                zh: "使用 MNIST 训练集中前多少张图片（训练集与测试集合计）。",
-            },
-        ),
-        Param::new(
-            "test_size",
-            Kind::Float {
-                min: 0.05,
-                max: 0.5,
-                default: 0.2,
-                log: false,
-            },
-            Help {
-                en: "Fraction of the images held out for testing (train_test_split).",
-                zh: "留作测试的图片比例（train_test_split）。",
-            },
-        ),
-        Param::new(
-            "random_state",
-            Kind::Int {
-                min: 0,
-                max: 4_294_967_295,
-                default: 42,
-            },
-            Help {
-                en: "Seed of the train/test shuffle (numpy's, so scikit-learn gives the same \
-                     split).",
-                zh: "划分训练/测试集时打乱顺序的随机种子（与 numpy 相同，scikit-learn 得到同样的划分）。",
-            },
-        ),
-        N_NEIGHBORS,
-        WEIGHTS,
-        Param::new(
-            "metric",
-            Kind::Choice {
-                choices: MetricChoice::NAMES,
-                default: "euclidean",
-            },
-            Help {
-                en: "Distance between images: euclidean = straight line; manhattan = sum of \
-                     pixel differences.",
-                zh: "图片间的距离：euclidean 为直线距离；manhattan 为像素差的绝对值之和。",
-            },
-        ),
-    ],
-);
+pub static SPEC: LabSpec = LabSpec {
+    // Shown up front when the lab is embedded in a page.
+    essentials: &["n_neighbors", "metric", "n_samples"],
+    ..LabSpec::new(
+        "knn",
+        Help {
+            en: "KNN",
+            zh: "K 近邻",
+        },
+        &[
+            Param::new(
+                "n_samples",
+                Kind::Int {
+                    min: 100,
+                    max: 12_000,
+                    default: 10_000,
+                },
+                Help {
+                    en: "How many of the first MNIST training images to use (train + test).",
+                    zh: "使用 MNIST 训练集中前多少张图片（训练集与测试集合计）。",
+                },
+            ),
+            Param::new(
+                "test_size",
+                Kind::Float {
+                    min: 0.05,
+                    max: 0.5,
+                    default: 0.2,
+                    log: false,
+                },
+                Help {
+                    en: "Fraction of the images held out for testing (train_test_split).",
+                    zh: "留作测试的图片比例（train_test_split）。",
+                },
+            ),
+            Param::new(
+                "random_state",
+                Kind::Int {
+                    min: 0,
+                    max: 4_294_967_295,
+                    default: 42,
+                },
+                Help {
+                    en: "Seed of the train/test shuffle (numpy's, so scikit-learn gives the same \
+                         split).",
+                    zh: "划分训练/测试集时打乱顺序的随机种子（与 numpy 相同，scikit-learn 得到同样的划分）。",
+                },
+            ),
+            N_NEIGHBORS,
+            WEIGHTS,
+            Param::new(
+                "metric",
+                Kind::Choice {
+                    choices: MetricChoice::NAMES,
+                    default: "euclidean",
+                },
+                Help {
+                    en: "Distance between images: euclidean = straight line; manhattan = sum of \
+                         pixel differences.",
+                    zh: "图片间的距离：euclidean 为直线距离；manhattan 为像素差的绝对值之和。",
+                },
+            ),
+        ],
+    )
+};
 
 /// The lab's typed configuration.
 #[derive(Clone, Debug, PartialEq)]

@@ -72,6 +72,8 @@ pub const ZERO_DIVISION: Param = Param::new(
 
 /// The lab's parameter table (scikit-learn argument names).
 pub static SPEC: LabSpec = LabSpec {
+    // Shown up front when the lab is embedded in a page.
+    essentials: &["y_true", "y_pred"],
     live: true,
     ..LabSpec::new(
         "metrics",

@@ -22,6 +22,8 @@ pub use protocol::{
 
 use crate::link::{self, Catalog, Parsed};
 use crate::schema::{Config, FromConfig, LabSpec, Text};
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 /// Every lab, in navigation order; the first is the default.
@@ -106,6 +108,10 @@ pub trait Running {
     fn predict(&mut self, pixels: &[u8]) -> Result<Vec<f32>, String>;
     /// The trained weights as safetensors, once the run has ended (`None` without a model).
     fn weights(&self) -> Option<Vec<u8>>;
+    /// Loads a weights file [`Running::weights`] wrote for this lab into the model and scores
+    /// the test images with it; on any error (another lab's file, wrong shapes or dtype, a
+    /// truncated file) the run is unchanged.
+    fn import_weights(&mut self, bytes: &[u8]) -> Result<Imported, String>;
     /// The report for other view-only values; an error when `config` describes another run.
     fn view(&self, config: &Config) -> Result<serde_json::Value, String>;
     /// Stops the run; later steps do nothing and the summary says `cancelled`.
@@ -148,6 +154,47 @@ impl<L: Lab> LabKind for Of<L> {
     fn migrate(&self, pairs: &mut Vec<(String, String)>) -> Option<Text> {
         L::migrate(pairs)
     }
+}
+
+/// What loading a weights file gave: where the weights came from and how they score.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Imported {
+    /// The link of the run that trained them, with `#`.
+    pub link: String,
+    /// Their numbers on the lab's test images (`test_accuracy`, …).
+    pub metrics: BTreeMap<String, f64>,
+    /// SHA-256 of the loaded weights: the trained run's, when the file is unchanged.
+    pub weights_sha256: Option<String>,
+    /// Trainable parameters of the model.
+    pub param_count: Option<usize>,
+}
+
+/// Which lab and link a weights file of mlpad's says it came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WeightsOrigin {
+    /// Lab id.
+    pub lab: String,
+    /// The training link, with `#`.
+    pub link: String,
+}
+
+/// Reads the lab and link a weights file was saved with, or says why it cannot be loaded.
+pub fn weights_origin(bytes: &[u8]) -> Result<WeightsOrigin, String> {
+    let info = crate::nn::checkpoint::info(bytes)?.ok_or(
+        "the file has no mlpad description: it was not saved by this playground's Export weights",
+    )?;
+    let v: serde_json::Value = serde_json::from_str(&info)
+        .map_err(|_| "the file's mlpad description is not valid JSON".to_string())?;
+    let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let (Some(lab), Some(link)) = (field("lab"), field("link")) else {
+        return Err("the file's mlpad description names no lab and link".into());
+    };
+    if REGISTRY.find(&lab).is_none() {
+        return Err(format!(
+            "the file is from a lab this page does not know ({lab})"
+        ));
+    }
+    Ok(WeightsOrigin { lab, link })
 }
 
 /// A typed lab being run, with how it has ended so far.
@@ -214,6 +261,24 @@ impl<L: Lab> Running for Run<L> {
         let link = format!("#{}", link::canonical(&self.config));
         let info = serde_json::json!({ "lab": self.config.lab.id, "link": link });
         self.lab.weights(&info.to_string())
+    }
+
+    fn import_weights(&mut self, bytes: &[u8]) -> Result<Imported, String> {
+        let origin = weights_origin(bytes)?;
+        if origin.lab != self.config.lab.id {
+            return Err(format!(
+                "these are weights of the {} lab; this is the {} lab",
+                origin.lab, self.config.lab.id
+            ));
+        }
+        let metrics = self.lab.load_weights(bytes)?;
+        let outcome = self.lab.outcome();
+        Ok(Imported {
+            link: origin.link,
+            metrics,
+            weights_sha256: outcome.weights_sha256,
+            param_count: outcome.param_count,
+        })
     }
 
     fn view(&self, config: &Config) -> Result<serde_json::Value, String> {

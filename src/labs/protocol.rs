@@ -350,6 +350,12 @@ pub trait Lab: Sized + 'static {
         None
     }
 
+    /// Replaces the model's weights by a safetensors file's (one [`Lab::weights`] wrote)
+    /// and scores the test images with them; on any error nothing changes.
+    fn load_weights(&mut self, _bytes: &[u8]) -> Result<BTreeMap<String, f64>, String> {
+        Err("this lab has no trained weights to load".into())
+    }
+
     /// The report again for other values of the view-only parameters (see
     /// [`crate::schema::Param::view`]), without running again.
     fn view(&self, _config: &Self::Config) -> Result<serde_json::Value, String> {

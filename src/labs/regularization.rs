@@ -45,6 +45,8 @@ const fn strength(name: &'static str, en: &'static str, zh: &'static str) -> Par
 
 /// The lab's parameter table.
 pub static SPEC: LabSpec = LabSpec {
+    // Shown up front when the lab is embedded in a page.
+    essentials: &["l1", "l2", "epochs"],
     compare: Some("variant"),
     ..LabSpec::new(
         "regularization",

@@ -19,6 +19,7 @@ use crate::nn::{numel, LayerSpec, Optimizer, Sequential, Shape};
 use crate::rng::Rng;
 use crate::schema::{Config, FromConfig, LabSpec};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Test images shown with their predictions at each epoch end.
@@ -698,6 +699,14 @@ impl<R: Recipe> Lab for Training<R> {
             &[("", self.trainer.model())],
             info,
         ))
+    }
+
+    fn load_weights(&mut self, bytes: &[u8]) -> Result<BTreeMap<String, f64>, String> {
+        crate::nn::checkpoint::load(&mut [("", self.trainer.model_mut())], bytes)?;
+        let test = self.trainer.evaluate_test();
+        // Through JSON, as the epoch records are: the same numbers as a trained run reports.
+        let record = serde_json::json!({ "test_accuracy": test.accuracy, "test_loss": test.loss });
+        Ok(numbers_of(&record, &[]))
     }
 
     fn preview(config: &R::Config, data: &Assets, draw: u32) -> Result<Picture, String> {

@@ -98,6 +98,8 @@ impl TaskChoice {
 
 /// The lab's parameter table.
 pub static SPEC: LabSpec = LabSpec {
+    // Shown up front when the lab is embedded in a page.
+    essentials: &["task", "steps"],
     compare: Some("mode"),
     ..LabSpec::new(
         "transfer",

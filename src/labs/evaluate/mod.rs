@@ -53,67 +53,71 @@ const CNN: &[&str] = &["cnn"];
 const KNN: &[&str] = &["knn"];
 
 /// The lab's parameter table.
-pub static SPEC: LabSpec = LabSpec::new(
-    "evaluate",
-    Help {
-        en: "Evaluate",
-        zh: "模型评估",
-    },
-    &[
-        Param::new(
-            "model",
-            Kind::Choice {
-                choices: ModelChoice::NAMES,
-                default: "cnn",
-            },
-            Help {
-                en: "What to evaluate: cnn = train the CNN lab's network here and score its test \
-                     predictions; knn = k-nearest neighbours on the same images.",
-                zh: "评估什么：cnn 为在这里训练卷积网络实验的网络并评估它对测试集的预测；\
-                     knn 为在同样的图片上用 k 近邻分类。",
-            },
-        ),
-        params::DATASET,
-        params::TRAIN_SIZE,
-        params::EPOCHS.active_when("model", CNN),
-        params::BATCH_SIZE.active_when("model", CNN),
-        params::ADAM_LEARNING_RATE.active_when("model", CNN),
-        params::SEED.active_when("model", CNN),
-        super::knn::N_NEIGHBORS.active_when("model", KNN),
-        super::knn::WEIGHTS.active_when("model", KNN),
-        ZERO_DIVISION.view_only(),
-        Param::new(
-            "positive_class",
-            Kind::Int {
-                min: 0,
-                max: 9,
-                default: 1,
-            },
-            Help {
-                en: "One-vs-rest view of a model: this class is positive, every other class \
-                     negative; its probability is the score.",
-                zh: "模型的一对其余视图：该类别为正类，其余类别都为负类；该类别的概率即为得分。",
-            },
-        )
-        .view_only(),
-        Param::new(
-            "threshold",
-            Kind::Float {
-                min: 0.0,
-                max: 1.0,
-                default: 0.5,
-                log: false,
-            },
-            Help {
-                en: "Predict positive when the score is at least this (as roc_curve and \
-                     precision_recall_curve count their points).",
-                zh: "得分不低于该值时预测为正类（与 roc_curve 和 precision_recall_curve \
-                     计算各点的方式相同）。",
-            },
-        )
-        .view_only(),
-    ],
-);
+pub static SPEC: LabSpec = LabSpec {
+    // Shown up front when the lab is embedded in a page.
+    essentials: &["model", "dataset", "positive_class"],
+    ..LabSpec::new(
+        "evaluate",
+        Help {
+            en: "Evaluate",
+            zh: "模型评估",
+        },
+        &[
+            Param::new(
+                "model",
+                Kind::Choice {
+                    choices: ModelChoice::NAMES,
+                    default: "cnn",
+                },
+                Help {
+                    en: "What to evaluate: cnn = train the CNN lab's network here and score its test \
+                         predictions; knn = k-nearest neighbours on the same images.",
+                    zh: "评估什么：cnn 为在这里训练卷积网络实验的网络并评估它对测试集的预测；\
+                         knn 为在同样的图片上用 k 近邻分类。",
+                },
+            ),
+            params::DATASET,
+            params::TRAIN_SIZE,
+            params::EPOCHS.active_when("model", CNN),
+            params::BATCH_SIZE.active_when("model", CNN),
+            params::ADAM_LEARNING_RATE.active_when("model", CNN),
+            params::SEED.active_when("model", CNN),
+            super::knn::N_NEIGHBORS.active_when("model", KNN),
+            super::knn::WEIGHTS.active_when("model", KNN),
+            ZERO_DIVISION.view_only(),
+            Param::new(
+                "positive_class",
+                Kind::Int {
+                    min: 0,
+                    max: 9,
+                    default: 1,
+                },
+                Help {
+                    en: "One-vs-rest view of a model: this class is positive, every other class \
+                         negative; its probability is the score.",
+                    zh: "模型的一对其余视图：该类别为正类，其余类别都为负类；该类别的概率即为得分。",
+                },
+            )
+            .view_only(),
+            Param::new(
+                "threshold",
+                Kind::Float {
+                    min: 0.0,
+                    max: 1.0,
+                    default: 0.5,
+                    log: false,
+                },
+                Help {
+                    en: "Predict positive when the score is at least this (as roc_curve and \
+                         precision_recall_curve count their points).",
+                    zh: "得分不低于该值时预测为正类（与 roc_curve 和 precision_recall_curve \
+                         计算各点的方式相同）。",
+                },
+            )
+            .view_only(),
+        ],
+    )
+};
 
 /// The lab's typed configuration.
 #[derive(Clone, Debug, PartialEq)]
