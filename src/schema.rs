@@ -90,7 +90,7 @@ pub struct Param {
     pub active_when: Option<When>,
     /// True for a parameter added after its lab shipped: canonical links leave it out
     /// while it is at its default, so links recorded before it keep their exact text.
-    #[serde(skip)]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub omitted_at_default: bool,
 }
 

@@ -5,6 +5,9 @@
 import { t as translate, addStrings, initialLang, saveLang } from './i18n.js';
 import { translateTree } from './ui/dom.js';
 import { fmtTime } from './ui/format.js';
+import * as share from './ui/share.js';
+import * as exporting from './ui/export.js';
+import * as runs from './ui/history.js';
 
 const $ = (id) => document.getElementById(id);
 /** Workers for compare labs: their runs go two at a time, one per core. */
@@ -29,8 +32,7 @@ const state = {
   viewLink: null, // the link it asked for
 };
 const tr = (key, vars) => translate(state.lang, key, vars);
-
-if (new URLSearchParams(location.search).get('embed') === '1') document.body.classList.add('embed');
+for (const m of [share, exporting, runs]) addStrings(m.strings);
 
 // ---------- workers ----------
 function spawn() {
@@ -41,6 +43,15 @@ function spawn() {
 }
 const main = spawn(); // parses links, runs single labs and the first compare job
 const pool = [main];
+
+/** Asks the main worker something and waits for its answer (a `reply` with the same id). */
+const pending = new Map();
+let asked = 0;
+function ask(msg, transfer = []) {
+  const req = ++asked;
+  main.postMessage({ ...msg, req }, transfer);
+  return new Promise((resolve, reject) => pending.set(req, { resolve, reject }));
+}
 
 // ---------- the lab's view ----------
 const modules = new Map();
@@ -87,6 +98,7 @@ function applyLang() {
   }
   if (state.errors.length || state.notes.length) showLinkProblems();
   renderPhase();
+  historyPanel.render();
 }
 for (const b of document.querySelectorAll('.lang button')) {
   b.addEventListener('click', () => { state.lang = b.dataset.lang; saveLang(state.lang); applyLang(); });
@@ -108,6 +120,7 @@ function renderIntro() {
   const id = state.spec.id;
   $('lab-title').textContent = tr(`${id}.title`);
   $('lab-intro').textContent = tr(`${id}.intro`);
+  $('open-full').href = share.shareUrl(state.parsed.canonical);
   document.title = `mlpad · ${state.spec.title[state.lang] ?? state.spec.title.en}`;
 }
 
@@ -119,6 +132,19 @@ function renderControls() {
   form.textContent = '';
   const inCards = state.view?.cardParams || [];
   const inactive = state.parsed.inactive || [];
+  // Embedded: the lab's few essential settings up front, the rest behind "More settings"
+  // (still in the form, so still in the link).
+  const essentials = state.spec.essentials?.length ? state.spec.essentials : state.spec.params.slice(0, 3).map((p) => p.name);
+  let more = null;
+  if (share.embedded) {
+    more = document.createElement('details');
+    more.className = 'more-settings';
+    more.open = state.moreOpen;
+    more.addEventListener('toggle', () => { state.moreOpen = more.open; });
+    const summary = document.createElement('summary');
+    summary.textContent = tr('more_settings');
+    more.append(summary);
+  }
   for (const p of state.spec.params) {
     // The page runs every value of a compare lab's setting itself; views draw some
     // settings in their cards, next to what they change.
@@ -160,8 +186,9 @@ function renderControls() {
     input.setAttribute('aria-describedby', help.id);
     input.addEventListener('change', onControlChange);
     row.append(label, input, help);
-    form.append(row);
+    (more && !essentials.includes(p.name) ? more : form).append(row);
   }
+  if (more && more.children.length > 1) form.append(more);
   if (focused) form.elements.namedItem(focused)?.focus?.();
 }
 
@@ -289,7 +316,7 @@ function clearRun() {
  * the latest request is drawn: a slider sends many, and older ones must not pull it back.
  */
 function requestView(link) {
-  if (state.phase !== 'done' || link === state.viewLink) return;
+  if (state.phase !== 'done' || link === state.viewLink || state.jobs[0]?.summary?.imported) return;
   state.viewLink = link;
   main.postMessage({ type: 'view', run: state.run, link, seq: ++state.viewSeq });
 }
@@ -302,7 +329,9 @@ function startRun() {
   const p = state.parsed;
   const links = p.variants.length ? p.variants.map((v) => v.link) : [p.canonical];
   state.runLink = p.canonical;
-  state.jobs = links.map((link) => ({ link: `#${link}`, fraction: 0, samples: 0, ms: 0, summary: null, last: null }));
+  // A compare job is named by its variant's value, a single run by its lab.
+  const labels = p.variants.length ? p.variants.map((v) => v.value) : [state.spec.id];
+  state.jobs = links.map((link, i) => ({ link: `#${link}`, label: labels[i], fraction: 0, samples: 0, ms: 0, summary: null, last: null, weights: null, phaseMs: null, streams: {} }));
   state.queue = state.jobs.map((_, i) => i);
   while (pool.length < Math.min(WORKERS, state.jobs.length)) pool.push(spawn());
   state.started = performance.now();
@@ -323,24 +352,90 @@ $('run').addEventListener('click', () => {
   // would fall to <body>): Reset takes it then.
   ($('pause').disabled ? $('reset') : $('pause')).focus();
 });
-$('pause').addEventListener('click', () => {
-  const pause = state.phase === 'running';
+/** Pauses (or resumes) every worker's job. */
+function pauseRun(pause) {
+  if (pause ? state.phase !== 'running' : state.phase !== 'paused') return;
   for (const w of pool) w.postMessage({ type: pause ? 'pause' : 'resume' });
   setPhase(pause ? 'paused' : 'running');
-});
+}
+$('pause').addEventListener('click', () => pauseRun(state.phase === 'running'));
 $('reset').addEventListener('click', () => { state.changedNote = false; clearRun(); $('run').focus(); });
 $('intro-more').addEventListener('click', () => {
   const open = $('lab-intro').classList.toggle('clamped');
   $('intro-more').textContent = tr(open ? 'read_more' : 'read_less');
 });
-$('copy-link').addEventListener('click', async () => {
-  try {
-    await navigator.clipboard.writeText(location.href);
-    $('status').textContent = tr('copied');
-  } catch {
-    $('status').textContent = tr('copy_failed');
-  }
+// ---------- share, embed, export, code, history ----------
+/** What the share, export and history tools may use of the shell. */
+const shell = {
+  tr: (k, v) => tr(k, v),
+  lang: () => state.lang,
+  spec: () => state.spec,
+  config: () => state.parsed.config,
+  canonical: () => state.parsed.canonical,
+  jobs: () => state.jobs,
+  phase: () => state.phase,
+  runLabel: () => state.view?.runLabel || 'run',
+  labTitle: () => state.spec.title[state.lang] ?? state.spec.title.en,
+  start: () => { if (!$('run').disabled && !$('run').hidden) startRun(); },
+  pause: pauseRun,
+  open: (link) => { location.hash = link; $('run').focus(); },
+  importWeights,
+  python: () => ask({ type: 'python', link: `#${state.parsed.canonical}` }),
+};
+$('share').addEventListener('click', () => share.openShare(shell));
+$('embed').addEventListener('click', () => share.openEmbed(shell));
+$('export').addEventListener('click', () => exporting.openExport(shell));
+$('code').addEventListener('click', () => exporting.openCode(shell));
+const historyPanel = new runs.HistoryPanel($('history'), shell);
+$('history-open').addEventListener('click', () => {
+  $('history').open = true;
+  $('history').scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+  $('history').querySelector('summary')?.focus();
 });
+share.setupEmbed(shell);
+
+/** Keeps a finished run in the history. */
+function remember() {
+  const jobs = state.jobs;
+  if (!jobs.length || jobs.some((j) => !j.summary || j.summary.imported)) return;
+  runs.record({
+    lab: state.spec.id,
+    title: shell.labTitle(),
+    link: `#${state.runLink}`,
+    seconds: (performance.now() - state.started) / 1000,
+    jobs,
+  });
+  historyPanel.render();
+}
+
+/**
+ * Loads a weights file: the main worker checks it completely on a run of its own link
+ * before anything here changes; only then the page switches to that run.
+ */
+async function importWeights(bytes) {
+  const origin = await ask({ type: 'origin', bytes });
+  if (origin.lab !== state.spec.id) {
+    const other = state.schema.find((l) => l.id === origin.lab);
+    throw new Error(tr('import_other_lab', { lab: other?.title[state.lang] ?? origin.lab }));
+  }
+  const { imported, info } = await ask({ type: 'import', link: origin.link, bytes });
+  state.changedNote = false;
+  clearRun();
+  main.postMessage({ type: 'adopt', run: state.run });
+  const summary = { status: 'finished', imported: true, lab: origin.lab, link: imported.link, metrics: imported.metrics, weights_sha256: imported.weights_sha256, param_count: imported.param_count, report: null };
+  state.jobs = [{ link: imported.link, label: state.spec.id, fraction: 1, samples: 0, ms: 0, summary, last: null, weights: bytes, phaseMs: {}, streams: {} }];
+  state.runLink = imported.link.slice(1);
+  state.started = performance.now();
+  state.view?.onStart?.(0, info);
+  setFact('param_count', imported.param_count);
+  setFact('weights_sha256', imported.weights_sha256);
+  if ('test_accuracy' in imported.metrics) setFact('test_accuracy', imported.metrics.test_accuracy);
+  setPhase('done');
+  $('progress').value = 1;
+  $('status').textContent = tr('imported_status');
+  main.postMessage({ type: 'parse', hash: imported.link, from: 'import' });
+  return imported;
+}
 
 /** The progress bar and status line from every job's latest envelope. */
 function renderProgress(latest) {
@@ -399,6 +494,10 @@ function onMessage(w, m) {
         job.fraction = p.fraction;
         job.samples = p.samples;
         job.ms += m.ms || 0;
+        // Per-step numbers (batch losses, …) kept for export and the history.
+        for (const [k, v] of Object.entries(p.payload || {})) {
+          if (Array.isArray(v) && typeof v[0] === 'number') (job.streams[k] ??= []).push(...v);
+        }
         state.view?.onProgress?.(m.job, p);
       } else if (state.jobs.length === 1) {
         job.fraction = 0;
@@ -406,9 +505,18 @@ function onMessage(w, m) {
       renderProgress(p);
       break;
     }
+    case 'reply': {
+      const waiting = pending.get(m.req);
+      pending.delete(m.req);
+      if (m.ok) waiting?.resolve(m.value);
+      else waiting?.reject(new Error(m.error));
+      return;
+    }
     case 'summary': {
       if (!job) break;
       job.summary = m.summary;
+      job.weights = m.weights ?? null;
+      job.phaseMs = m.phase_ms;
       if (m.summary.status === 'finished') job.fraction = 1;
       state.view?.onSummary?.(m.job, m.summary, m.phase_ms);
       if (state.jobs.length === 1) {
@@ -425,6 +533,7 @@ function onMessage(w, m) {
         const diverged = state.jobs.some((j) => j.summary.status === 'diverged');
         setPhase(diverged ? 'stopped' : 'done');
         if (!state.spec.live) renderProgress(job.last ?? { phase: 'done', step: 1, total: 1, payload: {} });
+        if (!state.spec.live) remember();
       }
       break;
     }

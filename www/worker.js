@@ -9,6 +9,7 @@ const ready = init({ module_or_path: new URL('../pkg/mlpad_bg.wasm', import.meta
 let store = null; // decoded datasets, kept across runs
 const loading = new Map(); // dataset name -> Promise of its decoding
 let current = null; // { run, job, lab, running, phaseMs, link }
+let imported = null; // a run with loaded weights, checked, waiting for the page's `adopt`
 
 const post = (msg, transfer) => self.postMessage(msg, transfer || []);
 const fail = (e, ids = {}) => post({ type: 'error', ...ids, message: String(e?.message ?? e) });
@@ -100,7 +101,10 @@ function loop() {
     if (p.done) {
       c.running = false;
       c.finished = true;
-      post({ type: 'summary', run: c.run, job: c.job, summary: c.lab.summary(), phase_ms: c.phaseMs });
+      // The weights file goes with the summary: a compare lab's earlier jobs are gone from
+      // this worker by the time the reader exports them.
+      const weights = c.lab.weights_file();
+      post({ type: 'summary', run: c.run, job: c.job, summary: c.lab.summary(), phase_ms: c.phaseMs, weights }, weights ? [weights.buffer] : []);
       return;
     }
     setTimeout(loop, 0);
@@ -129,6 +133,32 @@ async function start(msg) {
   post({ type: 'started', ...ids, info: mine.lab.info() });
   mine.running = true;
   loop();
+}
+
+/** A run of `link` with the weights of a file loaded; throws, changing nothing, on a bad file. */
+async function importWeights(msg) {
+  const ids = { preview: true }; // its downloads must not move the page's progress bar
+  for (const name of mlpad.lab_datasets(msg.link)) await loadDataset(name, ids);
+  for (const name of mlpad.lab_pretrained(msg.link)) await loadWeights(name, ids);
+  const lab = new mlpad.Lab(msg.link, store);
+  try {
+    const result = lab.import_weights(msg.bytes);
+    imported?.free();
+    imported = lab;
+    return { imported: result, info: lab.info() };
+  } catch (e) {
+    lab.free();
+    throw e;
+  }
+}
+
+/** Answers a request of the page (`ask` there) with a value or an error. */
+async function reply(msg, work) {
+  try {
+    post({ type: 'reply', req: msg.req, ok: true, value: await work() });
+  } catch (e) {
+    post({ type: 'reply', req: msg.req, ok: false, error: String(e?.message ?? e) });
+  }
 }
 
 self.onmessage = async (ev) => {
@@ -160,6 +190,23 @@ self.onmessage = async (ev) => {
         break;
       case 'reset':
         drop();
+        break;
+      case 'origin':
+        await reply(msg, () => mlpad.weights_origin(msg.bytes));
+        break;
+      case 'import':
+        await reply(msg, () => importWeights(msg));
+        break;
+      case 'adopt':
+        // After the page's reset: the checked import becomes this worker's finished run.
+        if (imported) {
+          drop();
+          current = { run: msg.run, job: 0, lab: imported, running: false, finished: true, phaseMs: {}, link: null };
+          imported = null;
+        }
+        break;
+      case 'python':
+        await reply(msg, () => mlpad.lab_python(msg.link));
         break;
       case 'view':
         if (current?.finished && current.run === msg.run) post({ type: 'view', run: msg.run, seq: msg.seq, link: msg.link, report: current.lab.view(msg.link) });
