@@ -4,7 +4,7 @@
 // live here.
 import { t as translate, addStrings, initialLang, saveLang } from './i18n.js';
 import { translateTree } from './ui/dom.js';
-import { fmtTime } from './ui/format.js';
+import { fmtTime, num, setNumberLang } from './ui/format.js';
 import * as share from './ui/share.js';
 import * as exporting from './ui/export.js';
 import * as runs from './ui/history.js';
@@ -86,6 +86,7 @@ function mountView(module) {
 
 // ---------- language and static text ----------
 function applyLang() {
+  setNumberLang(state.lang);
   document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
   translateTree(document, tr);
   for (const b of document.querySelectorAll('.lang button')) b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
@@ -261,7 +262,7 @@ function setFact(key, value) {
     if (ok) $('test-accuracy').dataset.value = String(value);
     else delete $('test-accuracy').dataset.value;
   } else if (key === 'param_count') {
-    $('param-count').textContent = value ? value.toLocaleString() : '—';
+    $('param-count').textContent = value ? num(value) : '—';
   } else if (key === 'weights_sha256') {
     $('weights-sha256').textContent = value ?? '–';
     $('weights-sha256').title = value ?? '';
@@ -457,8 +458,8 @@ function renderProgress(latest) {
   const left = fraction > 0 ? (elapsed * (1 - fraction)) / fraction : NaN;
   const parts = jobs.length > 1
     ? [tr('compare_progress', { done: jobs.filter((j) => j.summary).length, n: jobs.length })]
-    : [tr('step_of', { d: p.step.toLocaleString(), n: p.total.toLocaleString() }), ...(state.view?.describe?.(p) || [])];
-  if (rate > 0) parts.push(tr('images_per_second', { v: Math.round(rate).toLocaleString() }));
+    : [tr('step_of', { d: num(p.step), n: num(p.total) }), ...(state.view?.describe?.(p) || [])];
+  if (rate > 0) parts.push(tr('images_per_second', { v: num(Math.round(rate)) }));
   if (fraction < 1 && Number.isFinite(left) && elapsed > 1) parts.push(tr('time_left', { t: fmtTime(left) }));
   $('progress-text').textContent = parts.join(' · ');
 }

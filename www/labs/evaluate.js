@@ -6,7 +6,7 @@ import { el, card } from '../ui/dom.js';
 import { LineChart } from '../ui/chart.js';
 import { renderConfusion } from '../ui/heatmap.js';
 import { renderNotes } from '../ui/notes.js';
-import { fmtSeconds, fmtBytes, pct, fmt4 } from '../ui/format.js';
+import { fmtSeconds, fmtBytes, pct, fmt4, num } from '../ui/format.js';
 
 export const strings = {
   en: {
@@ -206,7 +206,7 @@ export function create(ctx) {
     const v = ctx.config().values;
     const tests = ctx.datasets()?.[v.dataset]?.test_images.count;
     const key = busy ? 'eval_running' : report ? 'eval_done' : `eval_idle_${v.model}`;
-    status.textContent = tr(key, { n: Number(v.train_size).toLocaleString(), e: v.epochs, t: tests?.toLocaleString() ?? '?' });
+    status.textContent = tr(key, { n: num(Number(v.train_size)), e: v.epochs, t: (tests == null ? undefined : num(tests)) ?? '?' });
   }
 
   /** A term and its value (full precision in data-value) in the cost list. */
@@ -224,20 +224,20 @@ export function create(ctx) {
     const knn = r.model === 'knn';
     cost.textContent = '';
     const gap = (r.train_accuracy - r.accuracy) * 100;
-    fact('accuracy', tr('test_accuracy'), r.accuracy, pct(r.accuracy), tr('eval_test_images', { n: r.n_test.toLocaleString() }));
-    fact('train_accuracy', tr('train_accuracy'), r.train_accuracy, pct(r.train_accuracy), tr(`eval_${r.train_eval}`, { n: r.train_eval_images.toLocaleString() }));
+    fact('accuracy', tr('test_accuracy'), r.accuracy, pct(r.accuracy), tr('eval_test_images', { n: num(r.n_test) }));
+    fact('train_accuracy', tr('train_accuracy'), r.train_accuracy, pct(r.train_accuracy), tr(`eval_${r.train_eval}`, { n: num(r.train_eval_images) }));
     fact('gap', tr('eval_gap'), null, tr('eval_gap_value', { g: gap.toFixed(2) }));
     if (timing) {
       const train = (timing.setup || 0) + (timing.train || 0);
-      fact('train_seconds', tr('eval_train_time'), train, fmtSeconds(train), tr(knn ? 'eval_train_time_knn' : 'eval_train_time_cnn', { n: r.n_train.toLocaleString() }));
+      fact('train_seconds', tr('eval_train_time'), train, fmtSeconds(train), tr(knn ? 'eval_train_time_knn' : 'eval_train_time_cnn', { n: num(r.n_train) }));
       const per = (timing.predict_test || 0) / r.n_test;
-      fact('predict_seconds_per_image', tr('eval_predict_time'), per, fmtSeconds(per), tr('eval_predict_time_note', { n: r.n_test.toLocaleString(), s: fmtSeconds(timing.predict_test || 0) }));
+      fact('predict_seconds_per_image', tr('eval_predict_time'), per, fmtSeconds(per), tr('eval_predict_time_note', { n: num(r.n_test), s: fmtSeconds(timing.predict_test || 0) }));
     }
-    fact('param_count', tr('parameters'), r.param_count, r.param_count.toLocaleString(), knn ? tr('eval_params_knn') : '');
+    fact('param_count', tr('parameters'), r.param_count, num(r.param_count), knn ? tr('eval_params_knn') : '');
     fact('model_bytes', tr('eval_size'), r.model_bytes, fmtBytes(r.model_bytes),
-      tr(knn ? 'eval_size_knn' : 'eval_size_cnn', { n: r.n_train.toLocaleString(), p: r.param_count.toLocaleString() }));
+      tr(knn ? 'eval_size_knn' : 'eval_size_cnn', { n: num(r.n_train), p: num(r.param_count) }));
     cost.hidden = false;
-    note.textContent = knn ? tr('eval_note_knn', { n: r.n_train.toLocaleString() }) : tr('eval_note_cnn');
+    note.textContent = knn ? tr('eval_note_knn', { n: num(r.n_train) }) : tr('eval_note_cnn');
     if (r.cnn_link) note.append(' ', el('a', { href: r.cnn_link }, tr('eval_cnn_link')));
     note.hidden = false;
     renderOvr(r);

@@ -5,6 +5,7 @@
 import { el, card } from '../ui/dom.js';
 import { LineChart } from '../ui/chart.js';
 import { drawPicture } from '../ui/images.js';
+import { num } from '../ui/format.js';
 
 export const strings = {
   en: {
@@ -204,7 +205,7 @@ export function create(ctx) {
     state.shown = entry;
     drawPicture(grid, entry.grid, 2);
     drawPicture(strip, entry.strip, 2);
-    gridStep.textContent = tr('timeline_step', { s: entry.step.toLocaleString() });
+    gridStep.textContent = tr('timeline_step', { s: num(entry.step) });
     slider.setAttribute('aria-valuetext', gridStep.textContent);
   }
 
@@ -245,7 +246,7 @@ export function create(ctx) {
       return;
     }
     const pct = (v) => (v * 100).toFixed(1);
-    qualityLine.textContent = tr('quality_value', { c: pct(q.confident), k: q.classes, l: pct(q.largest_share), s: q.step.toLocaleString() });
+    qualityLine.textContent = tr('quality_value', { c: pct(q.confident), k: q.classes, l: pct(q.largest_share), s: num(q.step) });
     qualityLine.dataset.value = String(q.confident);
     if (q.mode_collapse) collapse.textContent = tr('collapse', { l: pct(q.largest_share) });
     const total = Math.max(1, q.counts.reduce((a, b) => a + b, 0));

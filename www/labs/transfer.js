@@ -4,7 +4,7 @@
 // browser); which layers are frozen in each mode; and the Keras code of a chosen mode.
 import { el, card } from '../ui/dom.js';
 import { LineChart } from '../ui/chart.js';
-import { fmtSeconds } from '../ui/format.js';
+import { fmtSeconds, num } from '../ui/format.js';
 
 export const strings = {
   en: {
@@ -202,9 +202,9 @@ export function create(ctx) {
   function showLabels(n) {
     const v = ctx.config().values;
     const k = TASK_CLASSES[v.task] ?? 1;
-    out.textContent = n.toLocaleString();
-    help.textContent = `${tr('labels_value', { n: n.toLocaleString(), t: (k * n).toLocaleString() })} · ${ctx.spec().params.find((p) => p.name === 'labels_per_class').help[ctx.lang()] ?? ''}`;
-    slider.setAttribute('aria-valuetext', tr('labels_valuetext', { n: n.toLocaleString() }));
+    out.textContent = num(n);
+    help.textContent = `${tr('labels_value', { n: num(n), t: num(k * n) })} · ${ctx.spec().params.find((p) => p.name === 'labels_per_class').help[ctx.lang()] ?? ''}`;
+    slider.setAttribute('aria-valuetext', tr('labels_valuetext', { n: num(n) }));
   }
   slider.addEventListener('input', () => showLabels(STOPS[Number(slider.value)]));
   slider.addEventListener('change', () => {
@@ -226,7 +226,7 @@ export function create(ctx) {
       const last = j.curve.at(-1);
       const acc = j.status === 'done' && last ? `${(last.accuracy * 100).toFixed(1)}%` : last ? `${(last.accuracy * 100).toFixed(1)}% …` : '–';
       const s = j.summary?.report;
-      const weights = s ? `${s.trainable_params.toLocaleString()} / ${s.frozen_params.toLocaleString()}` : '–';
+      const weights = s ? `${num(s.trainable_params)} / ${num(s.frozen_params)}` : '–';
       const status = j.status === 'done' ? fmtSeconds(j.seconds ?? 0) : tr(`mode_status_${j.status}`);
       const row = el('tr', { dataset: { mode: j.mode, status: j.status } },
         el('td', {}, el('span', { class: 'swatch', style: `background:${COLORS[j.mode]}` }), tr(`mode_${j.mode}`)),
@@ -255,7 +255,7 @@ export function create(ctx) {
       }
       layersTable.append(el('tr', { dataset: { layer: layer.name } },
         el('td', {}, el('code', {}, `${layer.name}`), ` ${layer.kind}`),
-        el('td', {}, layer.params.toLocaleString()),
+        el('td', {}, num(layer.params)),
         ...known.map((j) => {
           const l = j.layers[i];
           const slow = j.mode === 'fine_tune' && l.base;
@@ -282,7 +282,7 @@ export function create(ctx) {
     const f = new Map(byMode.frozen || []), s = new Map(byMode.scratch || []);
     const both = [...f.keys()].filter((n) => s.has(n)).sort((a, b) => a - b);
     sweepGap.textContent = both.length ? tr('sweep_gap', {
-      parts: both.map((n) => tr('sweep_gap_part', { n: n.toLocaleString(), d: `${f.get(n) >= s.get(n) ? '+' : ''}${((f.get(n) - s.get(n)) * 100).toFixed(1)}` })).join(ctx.lang() === 'zh' ? '；' : '; '),
+      parts: both.map((n) => tr('sweep_gap_part', { n: num(n), d: `${f.get(n) >= s.get(n) ? '+' : ''}${((f.get(n) - s.get(n)) * 100).toFixed(1)}` })).join(ctx.lang() === 'zh' ? '；' : '; '),
     }) : '';
     clear.hidden = !mine.length;
   }

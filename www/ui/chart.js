@@ -2,6 +2,8 @@
 // either a dense line (optionally with faint raw points under a smoothed line) or sparse
 // markers joined by a line.
 
+import { num } from './format.js';
+
 export class LineChart {
   constructor(canvas, { yMin = null, yMax = null, percent = false, log = false, tight = false, xTicks = null } = {}) {
     this.canvas = canvas;
@@ -110,7 +112,7 @@ export class LineChart {
       // The last label ends at the axis' end rather than spilling past the canvas.
       for (const x of xTicks) {
         g.textAlign = x === xTicks.at(-1) && X(x) > w - pad.r - 10 ? 'right' : 'center';
-        g.fillText(x.toLocaleString(), Math.min(X(x), w - 2), h - pad.b + 5);
+        g.fillText(num(x), Math.min(X(x), w - 2), h - pad.b + 5);
       }
       g.textAlign = 'center';
     }

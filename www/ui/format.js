@@ -1,10 +1,23 @@
-// Number formats the views share.
+// Number formats the views share, in the page's language (set by the shell), not the
+// browser's: a Chinese page on an English system still reads 1,234 and 3 分 4 秒.
+
+let locale = 'en';
+let zh = false;
+
+/** Sets the language numbers and units are written in ('en' or 'zh'). */
+export function setNumberLang(lang) {
+  zh = lang === 'zh';
+  locale = zh ? 'zh-CN' : 'en';
+}
+
+/** A number with the language's digit grouping (and `opts` of toLocaleString). */
+export const num = (v, opts) => Number(v).toLocaleString(locale, opts);
 
 /** Seconds as "12 s" or "3 min 4 s". */
 export function fmtTime(s) {
   if (!Number.isFinite(s)) return '–';
-  if (s < 60) return `${Math.ceil(s)} s`;
-  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  if (s < 60) return zh ? `${Math.ceil(s)} 秒` : `${Math.ceil(s)} s`;
+  return zh ? `${Math.floor(s / 60)} 分 ${Math.round(s % 60)} 秒` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
 /** A duration from microseconds to minutes. */

@@ -5,6 +5,7 @@ import { el } from './dom.js';
 import { download } from './dialog.js';
 import { jobCurves } from './export.js';
 import { LineChart } from './chart.js';
+import { fmtSeconds } from './format.js';
 
 export const strings = {
   en: {
@@ -112,13 +113,13 @@ export function record({ lab, title, link, seconds, jobs }) {
   return list.length > 0;
 }
 
-/** The headline of a run: its first accuracy-like number, or its first number. */
-function headline(run) {
+/** The headline of a run: its first accuracy-like number, or its first number, named in the page's language where the shell knows the name. */
+function headline(run, tr) {
   const m = run.metrics || {};
   const key = ['test_accuracy', 'accuracy', 'f1', 'quality'].find((k) => k in m) ?? Object.keys(m)[0];
   if (key === undefined) return '–';
   const v = m[key];
-  return `${key} ${key.includes('accuracy') ? `${(v * 100).toFixed(2)}%` : Number(v).toPrecision(4)}`;
+  return `${tr(key)} ${key.includes('accuracy') ? `${(v * 100).toFixed(2)}%` : Number(v).toPrecision(4)}`;
 }
 
 const COLORS = ['#1d4ed8', '#dc2626', '#15803d', '#a16207', '#7c3aed', '#0891b2', '#be185d', '#4b5563'];
@@ -156,14 +157,14 @@ export class HistoryPanel {
       const open = el('button', { type: 'button', class: 'ghost' }, tr('history_open'));
       open.addEventListener('click', () => this.shell.open(e.link));
       const results = e.runs.length > 1
-        ? e.runs.map((r) => `${r.label}: ${headline(r)}`).join(' · ')
-        : headline(e.runs[0] || {});
+        ? e.runs.map((r) => `${r.label}: ${headline(r, tr)}`).join(' · ')
+        : headline(e.runs[0] || {}, tr);
       return el('tr', { dataset: { id: e.id, lab: e.lab } },
         el('td', {}, box),
         el('td', {}, fmtWhen.format(new Date(e.time))),
         el('td', {}, e.title),
         el('td', { class: e.status === 'diverged' ? 'bad' : '' }, results),
-        el('td', {}, `${Number(e.seconds).toLocaleString(this.shell.lang() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 1 })} s`),
+        el('td', {}, fmtSeconds(e.seconds)),
         el('td', {}, open));
     });
     root.append(el('div', { class: 'scroll-x' }, el('table', { class: 'metrics-table history-table' },
