@@ -93,18 +93,21 @@ pub fn parse(link: &str, catalog: &dyn Catalog) -> Parsed {
     let mut errors = Vec::new();
     let mut err = |key: &str, en: String, zh: String| {
         errors.push(LinkError {
-            key: key.to_string(),
+            key: crate::schema::excerpt(key),
             message: en,
             message_zh: zh,
         })
     };
 
     let mut lab: &'static LabSpec = specs[0];
+    // Messages quote what the link holds, cut to an excerpt.
+    let short = crate::schema::excerpt;
     // The first `lab=` counts, like every other repeated key.
     if let Some((_, id)) = pairs.iter().find(|(k, _)| k == "lab") {
         match specs.iter().find(|l| l.id == id) {
             Some(l) => lab = l,
             None => {
+                let id = short(id);
                 let ids: Vec<&str> = specs.iter().map(|l| l.id).collect();
                 err(
                     "lab",
@@ -125,11 +128,12 @@ pub fn parse(link: &str, catalog: &dyn Catalog) -> Parsed {
     let mut config = Config::defaults(lab);
     let mut seen: Vec<&str> = Vec::new();
     for (key, raw) in &pairs {
+        let shown = short(key);
         if seen.contains(&key.as_str()) {
             err(
                 key,
-                format!("{key} appears more than once; the first value is used"),
-                format!("{key} 出现了多次，使用第一个值"),
+                format!("{shown} appears more than once; the first value is used"),
+                format!("{shown} 出现了多次，使用第一个值"),
             );
             continue;
         }
@@ -138,6 +142,7 @@ pub fn parse(link: &str, catalog: &dyn Catalog) -> Parsed {
             "lab" => {}
             "v" => {
                 if raw.parse::<u32>().ok() != Some(VERSION) {
+                    let raw = short(raw);
                     err(
                         key,
                         format!("v={raw} is not a link version this page understands (it reads v={VERSION}); values are read as v={VERSION}"),
@@ -168,8 +173,8 @@ pub fn parse(link: &str, catalog: &dyn Catalog) -> Parsed {
                     let names: Vec<&str> = lab.params.iter().map(|p| p.name).collect();
                     err(
                         key,
-                        format!("{key} is not a setting of the {} lab (its settings are {}); it was ignored", lab.id, names.join(", ")),
-                        format!("{key} 不是 {} 实验的设置（可用设置：{}），已忽略", lab.id, names.join("、")),
+                        format!("{shown} is not a setting of the {} lab (its settings are {}); it was ignored", lab.id, names.join(", ")),
+                        format!("{shown} 不是 {} 实验的设置（可用设置：{}），已忽略", lab.id, names.join("、")),
                     );
                 }
             },
@@ -473,6 +478,23 @@ mod tests {
             let set = parse("#lab=grown&seed=7&classes=0,1");
             assert_eq!(set.canonical, "lab=grown&v=1&seed=7&classes=0,1");
             assert_eq!(parse(&set.canonical).config, set.config);
+        }
+    }
+
+    crate::both_targets_test! {
+        fn messages_quote_long_values_and_keys_as_short_excerpts() {
+            let huge = "9".repeat(100_000);
+            let long_key = "k".repeat(5_000);
+            let p = parse(&format!("#lab=lists&y_true={huge}&y_pred=0,{huge}&{long_key}=1&v={huge}&y_true=2"));
+            assert_eq!(p.errors.len(), 5, "{:?}", p.errors.iter().map(|e| &e.key).collect::<Vec<_>>());
+            for e in &p.errors {
+                assert!(e.message.chars().count() < 300, "{} characters: {}", e.message.len(), &e.message[..200]);
+                assert!(e.message_zh.chars().count() < 300);
+                assert!(e.key.chars().count() <= 60);
+            }
+            assert!(p.errors[0].message.contains("… (100000 characters)"), "{}", p.errors[0].message);
+            let unknown = parse(&format!("#lab={huge}"));
+            assert!(unknown.errors[0].message.len() < 300, "{}", unknown.errors[0].message);
         }
     }
 

@@ -285,6 +285,18 @@ impl LabSpec {
 }
 
 /// `a == b` in a const context.
+/// Text from a link or file as a message may quote it: at most 40 characters, a longer
+/// one cut with its length named, so a hostile link cannot make a message huge.
+pub fn excerpt(text: &str) -> String {
+    const MAX: usize = 40;
+    let n = text.chars().count();
+    if n <= MAX {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(MAX - 8).collect();
+    format!("{head}… ({n} characters)")
+}
+
 const fn const_str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -397,6 +409,7 @@ impl Param {
     pub fn parse(&self, raw: &str) -> Result<Value, Text> {
         let bad = |en: &str, zh: &str| {
             let allowed = self.allowed();
+            let raw = excerpt(raw);
             Text {
                 en: format!("{}={raw} is {en}: allowed is {}", self.name, allowed.en),
                 zh: format!("{}={raw} {zh}：允许的是{}", self.name, allowed.zh),
@@ -452,6 +465,7 @@ impl Param {
                 };
                 let item_error = |i: usize, item: &str, en: &str, zh: &str| {
                     let n = i + 1;
+                    let item = excerpt(item);
                     bad(
                         &format!("not a list of {noun} (item {n}, \"{item}\", is {en})"),
                         &format!("不是{noun_zh}列表（第 {n} 项“{item}”{zh}）"),

@@ -180,13 +180,27 @@ function renderControls() {
     input.id = id;
     input.name = p.name;
     input.value = String(state.parsed.config.values[p.name]);
+    // A value the core refused: the reader's own text stays in the field (the link holds
+    // the default meanwhile) and the reason shows right under it.
+    const refused = (state.parsed.errors || []).find((e) => e.key === p.name);
+    if (refused && state.typed && p.name in state.typed) input.value = state.typed[p.name];
     const help = document.createElement('small');
     help.id = `${id}-help`;
     const range = p.kind === 'choice' ? p.choices.join(' / ') : p.kind.endsWith('_list') ? tr('list_hint', { n: p.max_len }) : `${p.min} – ${p.max}`;
     help.textContent = `${p.help[state.lang] ?? p.help.en} (${range})`;
     input.setAttribute('aria-describedby', help.id);
     input.addEventListener('change', onControlChange);
-    row.append(label, input, help);
+    row.append(label, input);
+    if (refused) {
+      const why = document.createElement('p');
+      why.id = `${id}-error`;
+      why.className = 'field-error';
+      why.textContent = state.lang === 'zh' ? refused.message_zh : refused.message;
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', `${why.id} ${help.id}`);
+      row.append(why);
+    }
+    row.append(help);
     (more && !essentials.includes(p.name) ? more : form).append(row);
   }
   if (more && more.children.length > 1) form.append(more);
@@ -225,6 +239,8 @@ function linkFromControls() {
 
 function onControlChange() {
   state.preset = null;
+  // What the reader typed, so a refused value can stay in its field.
+  state.typed = Object.fromEntries([...$('controls').elements].filter((el) => el.name).map((el) => [el.name, el.value]));
   main.postMessage({ type: 'parse', hash: linkFromControls(), from: 'controls' });
 }
 
@@ -583,7 +599,10 @@ async function onParsed(m) {
   state.spec = state.schema.find((l) => l.id === m.lab);
   state.parsed = m;
   // Problems of this link, shown until the reader dismisses them or edits a control.
-  if (m.errors.length || m.notes.length) { state.errors = m.errors; state.notes = m.notes; showLinkProblems(); }
+  if (m.from !== 'controls') state.typed = null;
+  // An edit's problems show under its field, where the reader is looking; a link's at the top.
+  if (m.from === 'controls' && m.errors.length && !m.notes.length) { $('alert').hidden = true; state.errors = []; state.notes = []; }
+  else if (m.errors.length || m.notes.length) { state.errors = m.errors; state.notes = m.notes; showLinkProblems(); }
   else if (m.from !== 'fallback') { $('alert').hidden = true; state.errors = []; state.notes = []; }
   if (m.from !== 'controls') state.preset = null;
   renderNav();

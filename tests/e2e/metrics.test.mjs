@@ -53,14 +53,22 @@ test('metrics lab: the classic example, live edits, bad input, CLI agreement', {
   assertSameSummary(shown.summary, cliSummary(shown.summary.link));
   assert.equal(shown.summary.metrics.accuracy, 1);
 
-  // A bad list: named in the alert, the default used instead.
+  // A bad list: the reader's text stays in the field, the reason shows under it (not at
+  // the top of the page, out of view), and the link holds the default meanwhile.
   await setControl(page, 'y_true', '0,1,x');
-  const alert = page.getByRole('alert').filter({ hasText: 'y_true' });
-  await alert.waitFor({ timeout: 10_000 });
-  assert.match(await alert.textContent(), /x/);
+  await page.waitForSelector('#param-y_true-error');
+  assert.equal(await page.inputValue('[name="y_true"]'), '0,1,x');
+  assert.equal(await page.getAttribute('[name="y_true"]', 'aria-invalid'), 'true');
+  assert.match(await page.getAttribute('[name="y_true"]', 'aria-describedby'), /param-y_true-error/);
+  assert.match(await page.textContent('#param-y_true-error'), /item 3, "x", is not a whole number/);
+  assert.equal(await page.isHidden('#alert'), true, 'the edit\'s problem is not sent to the top of the page');
   const bad = (await messages(page, 'parsed')).at(-1);
   assert.deepEqual(bad.errors.map((e) => e.key), ['y_true']);
   assert.match(bad.canonical, /y_true=0,1,1,0,1(&|$)/);
+  // Fixing the text clears the mark.
+  await setControl(page, 'y_true', '0,1,1,0,0');
+  assert.equal(await page.$('#param-y_true-error'), null);
+  assert.equal(await page.inputValue('[name="y_true"]'), '0,1,1,0,0');
   assertNoProblems(problems);
 });
 
