@@ -6,6 +6,13 @@ import { el, card } from '../ui/dom.js';
 import { LineChart } from '../ui/chart.js';
 import { fmtSeconds, num } from '../ui/format.js';
 
+/** A small colour square (set through the CSSOM: the page's CSP allows no style attributes). */
+function swatch(color) {
+  const span = el('span', { class: 'swatch' });
+  span.style.background = color;
+  return span;
+}
+
 export const strings = {
   en: {
     'transfer.title': 'When does a pretrained network help, and should you freeze it?',
@@ -229,7 +236,7 @@ export function create(ctx) {
       const weights = s ? `${num(s.trainable_params)} / ${num(s.frozen_params)}` : '–';
       const status = j.status === 'done' ? fmtSeconds(j.seconds ?? 0) : tr(`mode_status_${j.status}`);
       const row = el('tr', { dataset: { mode: j.mode, status: j.status } },
-        el('td', {}, el('span', { class: 'swatch', style: `background:${COLORS[j.mode]}` }), tr(`mode_${j.mode}`)),
+        el('td', {}, swatch(COLORS[j.mode]), tr(`mode_${j.mode}`)),
         el('td', { dataset: last ? { value: String(last.accuracy) } : {} }, acc),
         el('td', {}, status),
         el('td', { class: 'trainable_col' }, weights));

@@ -5,6 +5,8 @@
 import { num } from './format.js';
 
 export class LineChart {
+  static count = 0;
+
   constructor(canvas, { yMin = null, yMax = null, percent = false, log = false, tight = false, xTicks = null } = {}) {
     this.canvas = canvas;
     // tight: the y axis spans the data instead of starting at zero. xTicks: a log x axis
@@ -14,6 +16,19 @@ export class LineChart {
     this.xMax = 1;
     this.pending = false;
     new ResizeObserver(() => this.requestDraw()).observe(canvas);
+    // The chart in words, for screen readers: each series from its first to its last value.
+    this.summary = document.createElement('p');
+    this.summary.className = 'sr-only chart-summary';
+    this.summary.id = `${canvas.id || 'chart'}-summary-${++LineChart.count}`;
+    canvas.after(this.summary);
+    canvas.setAttribute('aria-describedby', this.summary.id);
+  }
+
+  /** `label: first → last` for every series with points. */
+  describe() {
+    const v = (y) => (!Number.isFinite(y) ? String(y) : this.opts.percent ? `${(y * 100).toFixed(1)}%` : Math.abs(y) >= 1e4 || (y !== 0 && Math.abs(y) < 1e-3) ? y.toExponential(2) : num(y, { maximumSignificantDigits: 4 }));
+    return this.series.filter((s) => s.points?.length && !s.noLegend)
+      .map((s) => `${s.label}: ${v(s.points[0][1])} → ${v(s.points.at(-1)[1])}`).join('; ');
   }
 
   /** Series: {label, color, points: [[x, y]...], raw?: [[x, y]...], markers?: bool, radius?: px}. */
@@ -21,6 +36,8 @@ export class LineChart {
     this.series = series;
     this.alarm = alarm; // {x, label}: a red marker where the run broke (NaN/Inf)
     this.xMax = xMax > 0 ? xMax : 1;
+    this.summary.textContent = this.describe();
+    if (!this.summary.parentNode && this.canvas.parentNode) this.canvas.after(this.summary);
     this.requestDraw();
   }
 

@@ -50,6 +50,15 @@ export class DrawPad {
     this.emit();
   }
 
+  /** Puts a picture (a canvas of white ink on black, e.g. a test image) on the pad and asks. */
+  show(source) {
+    this.clear();
+    this.g.imageSmoothingEnabled = false;
+    this.g.drawImage(source, 0, 0, this.canvas.width, this.canvas.height);
+    this.hasInk = true;
+    this.emit();
+  }
+
   clear() {
     const g = this.g;
     g.fillStyle = '#000';

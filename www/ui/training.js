@@ -27,8 +27,10 @@ export class TrainingView {
     const draw = card('card-draw', 'draw_title', 'draw_help');
     const pad = el('canvas', { id: 'pad', width: 280, height: 280, role: 'img', 'data-i18n-label': 'draw_title' });
     const clear = el('button', { type: 'button', id: 'clear-pad', class: 'ghost', 'data-i18n': 'clear' });
+    // Without a pointer (keyboard, screen reader): put the next test image on the pad.
+    this.sample = el('button', { type: 'button', id: 'pad-sample', class: 'ghost', 'data-i18n': 'pad_sample', disabled: true });
     this.probs = el('ol', { id: 'probs', class: 'probs', 'aria-live': 'polite' });
-    draw.append(el('div', { class: 'pad-row' }, el('div', { class: 'pad-wrap' }, pad, clear), this.probs));
+    draw.append(el('div', { class: 'pad-row' }, el('div', { class: 'pad-wrap' }, pad, el('div', { class: 'pad-buttons' }, clear, this.sample)), this.probs));
     this.cards.push(draw);
     const gallery = card('card-gallery', 'gallery_title', 'gallery_help');
     this.gallery = el('div', { id: 'gallery', class: 'gallery' });
@@ -49,6 +51,13 @@ export class TrainingView {
       if (this.hasModel) ctx.send({ type: 'predict', pixels });
     });
     clear.addEventListener('click', () => { this.pad.clear(); this.renderProbs(null); });
+    this.sampled = -1;
+    this.sample.addEventListener('click', () => {
+      const tiles = this.gallery.querySelectorAll('canvas');
+      if (!tiles.length || !this.hasModel) return;
+      this.sampled = (this.sampled + 1) % tiles.length;
+      this.pad.show(tiles[this.sampled]);
+    });
     this.reset();
   }
 
@@ -60,6 +69,8 @@ export class TrainingView {
     this.hasModel = false;
     this.gallery.textContent = '';
     this.lastGallery = null;
+    this.sample.disabled = true;
+    this.sampled = -1;
     this.pad.canvas.classList.add('locked');
     for (const id of ['card-grads', 'card-filters']) {
       const c = this.cards.find((x) => x.id === id);
@@ -128,6 +139,7 @@ export class TrainingView {
   }
 
   drawGallery() {
+    this.sample.disabled = !this.lastGallery;
     if (this.lastGallery) drawGallery(this.gallery, this.lastGallery.items, this.lastGallery.pictures, this.classes, this.ctx.tr);
   }
 
