@@ -38,11 +38,40 @@ for (const m of [share, exporting, runs]) addStrings(m.strings);
 function spawn() {
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   w.onmessage = (ev) => onMessage(w, ev.data);
-  w.onerror = (e) => showMessage(tr('error', { m: e.message || 'worker failed to start' }));
+  // An error nothing in the worker caught (it may not even have started): treat as a crash.
+  w.onerror = (e) => { e.preventDefault?.(); crashed(w, e.message || 'the worker failed to start'); };
   return w;
 }
-const main = spawn(); // parses links, runs single labs and the first compare job
+let main = spawn(); // parses links, runs single labs and the first compare job
 const pool = [main];
+
+/**
+ * A worker whose wasm instance broke (a Rust panic, out of memory): it is replaced by a
+ * fresh one, the run it was part of stops with the reason, and the settings, the link and
+ * every finished run (the history) stay; Run starts again on the new worker.
+ */
+function crashed(w, message) {
+  const i = pool.indexOf(w);
+  if (i < 0) return; // already replaced
+  w.terminate();
+  const fresh = spawn();
+  pool[i] = fresh;
+  for (const [, waiting] of pending) waiting.reject(new Error(message));
+  pending.clear();
+  if (w === main) {
+    main = fresh;
+    // The new instance needs the schema again; its `ready` re-reads the address bar.
+    main.postMessage({ type: 'init' });
+  }
+  const busy = w.job !== null && w.job !== undefined;
+  if (busy || state.phase === 'loading' || state.phase === 'running' || state.phase === 'paused') {
+    state.run++; // the other workers' messages for this run are dropped from now on
+    for (const other of pool) { other.postMessage({ type: 'reset' }); other.job = null; }
+    setPhase('failed');
+  }
+  showMessage(tr('crashed', { m: message, run: tr(state.view?.runLabel || 'run') }));
+  $('status').textContent = tr('crashed_status');
+}
 
 /** Asks the main worker something and waits for its answer (a `reply` with the same id). */
 const pending = new Map();
@@ -481,6 +510,8 @@ function renderProgress(latest) {
 }
 
 function onMessage(w, m) {
+  // A broken instance matters whatever run it was on.
+  if (m.type === 'crash') { crashed(w, m.message); return; }
   // A step may still be in flight when the reader resets or restarts: drop its results.
   if ('run' in m && m.run !== state.run) return;
   const job = 'job' in m ? state.jobs[m.job] : null;
@@ -489,7 +520,8 @@ function onMessage(w, m) {
       state.schema = m.schema;
       state.datasets = m.datasets;
       renderNav();
-      main.postMessage({ type: 'parse', hash: location.hash, from: 'hash' });
+      // After a restart the lab is already shown: re-read the link without clearing the alert.
+      main.postMessage({ type: 'parse', hash: location.hash, from: state.spec ? 'restart' : 'hash' });
       break;
     case 'parsed':
       onParsed(m);
@@ -603,7 +635,7 @@ async function onParsed(m) {
   // An edit's problems show under its field, where the reader is looking; a link's at the top.
   if (m.from === 'controls' && m.errors.length && !m.notes.length) { $('alert').hidden = true; state.errors = []; state.notes = []; }
   else if (m.errors.length || m.notes.length) { state.errors = m.errors; state.notes = m.notes; showLinkProblems(); }
-  else if (m.from !== 'fallback') { $('alert').hidden = true; state.errors = []; state.notes = []; }
+  else if (m.from !== 'fallback' && m.from !== 'restart') { $('alert').hidden = true; state.errors = []; state.notes = []; }
   if (m.from !== 'controls') state.preset = null;
   renderNav();
   renderIntro();

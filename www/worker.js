@@ -12,7 +12,11 @@ let current = null; // { run, job, lab, running, phaseMs, link }
 let imported = null; // a run with loaded weights, checked, waiting for the page's `adopt`
 
 const post = (msg, transfer) => self.postMessage(msg, transfer || []);
-const fail = (e, ids = {}) => post({ type: 'error', ...ids, message: String(e?.message ?? e) });
+/**
+ * Reports an error. A trap of the wasm instance (a Rust panic, out of memory) leaves it
+ * unusable, so it is reported as a crash and the page replaces this worker.
+ */
+const fail = (e, ids = {}) => post({ type: e instanceof WebAssembly.RuntimeError ? 'crash' : 'error', ...ids, message: String(e?.message ?? e) });
 
 /** Starts fetching `url`; resolves once the headers are in. */
 async function request(url) {
