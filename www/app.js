@@ -91,6 +91,25 @@ async function viewModule(id) {
   return modules.get(id);
 }
 
+/** Marks every horizontally scrolling box of the results and history (`.scrolls`: CSS shows a hint on tables). */
+function markScrollers() {
+  for (const box of document.querySelectorAll('main .scroll-x, main pre')) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle('scrolls', scrolls);
+    // A box that scrolls must be reachable by keyboard, to scroll it with the arrow keys.
+    if (scrolls) box.tabIndex = 0;
+    else box.removeAttribute('tabindex');
+  }
+}
+{
+  let queued = false;
+  const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; markScrollers(); }); } };
+  for (const root of [$('results'), $('history')]) {
+    new MutationObserver(later).observe(root, { childList: true, subtree: true });
+    new ResizeObserver(later).observe(root);
+  }
+}
+
 /** What a view may use of the shell. */
 const ctx = {
   root: $('results'),

@@ -33,11 +33,17 @@ export class CompareView {
   layout(values) {
     this.grid.textContent = '';
     this.jobs = values.map((value) => {
+      // Each chart is named by the run's title and what it draws (words that follow the language).
+      const id = `compare-${this.key}-${value}`;
+      const named = (what) => ({ role: 'img', 'aria-labelledby': `${id}-title ${id}-${what}` });
       const c = el('div', { class: 'compare-card', dataset: { variant: value } },
-        el('h3', {}, this.ctx.tr(`${this.key}_${value}`)),
-        el('canvas', { class: 'chart small', role: 'img' }),
-        el('canvas', { class: 'chart small loss', role: 'img', hidden: !this.opts.losses }),
-        el('canvas', { class: 'hist', role: 'img', hidden: !this.opts.histogram }),
+        el('h3', { id: `${id}-title` }, this.ctx.tr(`${this.key}_${value}`)),
+        el('span', { id: `${id}-acc`, class: 'sr-only', 'data-i18n': 'accuracy' }, this.ctx.tr('accuracy')),
+        el('span', { id: `${id}-loss`, class: 'sr-only', 'data-i18n': 'loss' }, this.ctx.tr('loss')),
+        el('span', { id: `${id}-hist`, class: 'sr-only', 'data-i18n': 'weights_histogram' }, this.ctx.tr('weights_histogram')),
+        el('canvas', { class: 'chart small', ...named('acc') }),
+        el('canvas', { class: 'chart small loss', ...named('loss'), hidden: !this.opts.losses }),
+        el('canvas', { class: 'hist', ...named('hist'), hidden: !this.opts.histogram }),
         el('p', { class: 'compare-facts muted' }));
       this.grid.append(c);
       const job = { value, card: c, epochs: [], sums: { loss: 0, penalty: 0, steps: 0 }, hist: null, done: false };
