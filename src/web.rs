@@ -80,6 +80,13 @@ pub fn pretrained_manifest() -> Result<JsValue, JsError> {
     to_js(crate::data::pretrained::manifest())
 }
 
+/// The link's setting as a Python script (Keras 3 or scikit-learn), headed by its
+/// canonical link; throws naming the keys of a bad link.
+#[wasm_bindgen]
+pub fn lab_python(link_text: &str) -> Result<String, JsError> {
+    REGISTRY.python(link_text).map_err(err)
+}
+
 /// The lab's preview picture for a link (`{key, width, height, rgba}`); `draw` picks a
 /// fresh random set.
 #[wasm_bindgen]

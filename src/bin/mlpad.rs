@@ -19,6 +19,8 @@ const USAGE: &str = "usage:
                                       run a lab from a link (full URL or #hash); JSON lines out:
                                       one progress line per step, then a summary line;
                                       --weights-out saves the trained weights (safetensors)
+  mlpad code '<link>'                 print the lab's setting as a Python script (Keras 3 or
+                                      scikit-learn) that reproduces it
   mlpad bench [WORKLOAD|all] [--repeats N] [--data DIR]
                                       time the bench workloads (cnn_train_b32, cnn_infer_b256,
                                       mlp_train_b32, gan_step_b64, knn_predict_2000x8000,
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
+        Some("code") => code(&args[1..]).map(|()| ExitCode::SUCCESS),
         Some("bench") => bench(&args[1..]).map(|()| ExitCode::SUCCESS),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -133,6 +136,16 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         _ => Ok(ExitCode::from(1)),
     }
+}
+
+/// Prints the Python script of a link (`mlpad code '<link>'`).
+fn code(args: &[String]) -> Result<(), String> {
+    let link_text = args
+        .first()
+        .filter(|a| !a.starts_with("--"))
+        .ok_or(format!("code needs a link\n{USAGE}"))?;
+    print!("{}", REGISTRY.python(link_text)?);
+    Ok(())
 }
 
 /// The median of sorted `v` (the mean of the middle two for an even count, as the browser

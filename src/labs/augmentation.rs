@@ -9,11 +9,12 @@
 
 use super::params::{self, OnOff};
 use super::protocol::{Assets, Picture};
+use super::python;
 use super::training::{Callbacks, Nothing, Recipe, Trainer, TrainingConfig};
 use crate::augment::{Augment, FillMode};
 use crate::data::{Dataset, Split};
 use crate::nn::adam::AdamConfig;
-use crate::nn::{Activation, LayerSpec, Optimizer};
+use crate::nn::{Activation, Clip, LayerSpec, Optimizer};
 use crate::rng::Rng;
 use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param};
 use ndarray::Array3;
@@ -163,11 +164,14 @@ pub fn shifted_test_generator() -> Augment {
     }
 }
 
+/// Seed of the perturbed test set's transforms.
+pub const SHIFTED_SEED: u64 = 12_345;
+
 /// A copy of `test` perturbed once by `shifted`, from a fixed seed (the same for every
 /// run, so runs compare on equal terms).
 fn perturbed(test: &Split, shifted: &Augment) -> Split {
     let (h, w) = (test.rows(), test.cols());
-    let mut rng = Rng::new(12_345);
+    let mut rng = Rng::new(SHIFTED_SEED);
     let (mut src, mut out) = (vec![0.0f32; h * w], vec![0.0f32; h * w]);
     let mut images = Vec::with_capacity(test.images.len());
     for i in 0..test.len() {
@@ -244,21 +248,16 @@ impl Recipe for Augmentation {
         &config.training
     }
 
+    fn python(config: &AugmentationConfig) -> String {
+        python(config)
+    }
+
     fn build(
         config: &AugmentationConfig,
         data: Rc<Dataset>,
     ) -> Result<(Trainer, Augmentation), String> {
-        let specs = [
-            LayerSpec::conv2d(16, 3, Activation::Relu),
-            LayerSpec::MaxPooling2D { pool_size: 2 },
-            LayerSpec::Flatten,
-            LayerSpec::dense(64, Activation::Relu),
-            LayerSpec::dense(data.classes.len(), Activation::Softmax),
-        ];
-        let opt = Optimizer::adam(AdamConfig {
-            learning_rate: config.learning_rate,
-            ..AdamConfig::default()
-        });
+        let specs = model_spec(data.classes.len());
+        let opt = Optimizer::adam(adam_config(config));
         let input = [data.train.rows(), data.train.cols(), 1];
         let shifted_test = perturbed(&data.test, &shifted_test_generator());
         let trainer = Trainer::new(&config.training, data, input, &specs, opt)?;
@@ -338,4 +337,148 @@ pub fn preview(
         height: gh,
         rgba,
     }
+}
+
+/// The small CNN the lab trains.
+pub fn model_spec(classes: usize) -> Vec<LayerSpec> {
+    vec![
+        LayerSpec::conv2d(16, 3, Activation::Relu),
+        LayerSpec::MaxPooling2D { pool_size: 2 },
+        LayerSpec::Flatten,
+        LayerSpec::dense(64, Activation::Relu),
+        LayerSpec::dense(classes, Activation::Softmax),
+    ]
+}
+
+/// Adam at the link's learning rate (Keras' other defaults).
+pub fn adam_config(config: &AugmentationConfig) -> AdamConfig {
+    AdamConfig {
+        learning_rate: config.learning_rate,
+        ..AdamConfig::default()
+    }
+}
+
+/// Keras 3's random preprocessing layers nearest to `gen`'s transforms (Keras 3 has no
+/// ImageDataGenerator), each with `seed` when given; empty when every transform is off.
+pub fn keras_layers(gen: &Augment, seed: Option<u64>) -> Vec<String> {
+    let mut fill = format!(
+        "fill_mode=\"{}\"",
+        match gen.fill_mode {
+            FillMode::Nearest => "nearest",
+            FillMode::Constant => "constant",
+            FillMode::Reflect => "reflect",
+            FillMode::Wrap => "wrap",
+        }
+    );
+    if gen.fill_mode == FillMode::Constant {
+        fill.push_str(&format!(", fill_value={}", python::float32(gen.cval)));
+    }
+    let seed = seed.map_or(String::new(), |s| format!(", seed={s}"));
+    let mut out = Vec::new();
+    if gen.rotation_range > 0.0 {
+        // Keras' factor is a fraction of a full turn.
+        out.push(format!(
+            "layers.RandomRotation({} / 360, {fill}{seed})",
+            python::float(gen.rotation_range)
+        ));
+    }
+    if gen.height_shift_range > 0.0 || gen.width_shift_range > 0.0 {
+        out.push(format!(
+            "layers.RandomTranslation({}, {}, {fill}{seed})",
+            python::float(gen.height_shift_range),
+            python::float(gen.width_shift_range)
+        ));
+    }
+    if gen.zoom_range > 0.0 {
+        let z = python::float(gen.zoom_range);
+        out.push(format!("layers.RandomZoom({z}, {z}, {fill}{seed})"));
+    }
+    if gen.shear_range > 0.0 {
+        // ImageDataGenerator shears by an angle; RandomShear by the shift per unit of
+        // height, which for that angle is its sine.
+        out.push(format!(
+            "layers.RandomShear(x_factor=np.sin(np.radians({})), {fill}{seed})",
+            python::float(gen.shear_range)
+        ));
+    }
+    let flip = match (gen.horizontal_flip, gen.vertical_flip) {
+        (true, true) => Some("horizontal_and_vertical"),
+        (true, false) => Some("horizontal"),
+        (false, true) => Some("vertical"),
+        (false, false) => None,
+    };
+    if let Some(mode) = flip {
+        out.push(format!("layers.RandomFlip(\"{mode}\"{seed})"));
+    }
+    out
+}
+
+/// The lab as a Keras 3 script for the link's `augment`: the same small CNN, data subset,
+/// Adam and epochs, the transforms as Keras' random layers inside the model (so they act
+/// only while training), and the lab's rotated-and-shifted test copy; it prints train,
+/// test and shifted-test accuracy.
+pub fn python(config: &AugmentationConfig) -> String {
+    let t = &config.training;
+    let classes =
+        crate::data::assets::dataset_assets(t.dataset.name()).map_or(10, |a| a.classes.len());
+    let transforms = keras_layers(&config.generator, None);
+    let mut entries = vec!["keras.Input((28, 28, 1))".to_string()];
+    let augment = if !config.augment {
+        "# augment=off: the baseline, trained on the images as they are.\n".to_string()
+    } else if transforms.is_empty() {
+        "# augment=on, but every transform is off: the images stay as they are.\n".to_string()
+    } else {
+        entries.push("augment".into());
+        format!(
+            "# Random transforms drawn afresh for every image of every batch. Keras 3 has no
+# ImageDataGenerator; these layers are its nearest equivalent and act only in training.
+# They resample the image once each where ImageDataGenerator composes one affine map,
+# and RandomShear shears about the corner, so the images are close to mlpad's, not equal.
+augment = {}
+",
+            python::sequential_of(&transforms, Some("augment"), 0)
+        )
+    };
+    entries.extend(model_spec(classes).iter().map(python::layer));
+    let shifted = python::sequential_of(
+        &keras_layers(&shifted_test_generator(), Some(SHIFTED_SEED)),
+        None,
+        0,
+    );
+    format!(
+        r#"# The augmentation lab in Keras 3: a small CNN trained on few images, with or without
+# random rotations, shifts, zooms and flips of its training images.
+{note}
+import gzip
+import os
+
+import keras
+import numpy as np
+from keras import layers
+
+{prelude}
+
+{data}
+keras.utils.set_random_seed({seed})
+{augment}model = {model}
+{compile}{fit}
+# The lab's rotated-and-shifted copy of the test images, drawn once from a fixed seed.
+shift = {shifted}
+x_shifted = keras.ops.convert_to_numpy(shift(x_test, training=True))
+
+_, train_accuracy = model.evaluate(x_train, y_train, verbose=0)
+_, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
+_, shifted_accuracy = model.evaluate(x_shifted, y_test, verbose=0)
+print(f"train_accuracy: {{train_accuracy:.4f}}")
+print(f"test_accuracy: {{test_accuracy:.4f}}")
+print(f"shifted_accuracy: {{shifted_accuracy:.4f}}")
+"#,
+        note = python::SAME_SETTINGS,
+        prelude = python::data_prelude(&[t.dataset.name()], true),
+        data = python::training_data(t, false),
+        seed = t.seed,
+        model = python::sequential_of(&entries, None, 0),
+        compile = python::compile(&python::adam(&adam_config(config), &Clip::default())),
+        fit = python::fit(t, ""),
+    )
 }

@@ -6,10 +6,11 @@
 //! epoch (as Keras' `fit` does), test accuracy measured after each epoch.
 
 use super::params;
+use super::python;
 use super::training::{Callbacks, Nothing, Recipe, Trainer, TrainingConfig};
-use crate::data::Dataset;
+use crate::data::{assets, Dataset};
 use crate::nn::adam::AdamConfig;
-use crate::nn::{Activation, LayerSpec, Optimizer};
+use crate::nn::{Activation, Clip, LayerSpec, Optimizer};
 use crate::schema::{Config, FromConfig, Help, LabSpec};
 use std::rc::Rc;
 
@@ -92,11 +93,12 @@ impl Recipe for Cnn {
         &config.training
     }
 
+    fn python(config: &CnnConfig) -> String {
+        python(config)
+    }
+
     fn build(config: &CnnConfig, data: Rc<Dataset>) -> Result<(Trainer, Cnn), String> {
-        let opt = Optimizer::adam(AdamConfig {
-            learning_rate: config.learning_rate,
-            ..AdamConfig::default()
-        });
+        let opt = Optimizer::adam(adam_config(config));
         let input = [data.train.rows(), data.train.cols(), 1];
         let specs = model_spec(data.classes.len());
         Ok((
@@ -104,4 +106,60 @@ impl Recipe for Cnn {
             Cnn,
         ))
     }
+}
+
+/// Adam as the lab sets it: the link's learning rate, Keras' other defaults.
+pub fn adam_config(config: &CnnConfig) -> AdamConfig {
+    AdamConfig {
+        learning_rate: config.learning_rate,
+        ..AdamConfig::default()
+    }
+}
+
+/// The network for `config`'s dataset as a Keras `Sequential` expression (for a statement
+/// at `indent` spaces).
+pub fn keras_model(config: &CnnConfig, indent: usize) -> String {
+    let classes =
+        assets::dataset_assets(config.training.dataset.name()).map_or(10, |a| a.classes.len());
+    python::sequential("(28, 28, 1)", &model_spec(classes), None, indent)
+}
+
+/// Keras lines that load the lab's data, then build, compile and fit `model` as the lab
+/// trains it (the evaluate lab's CNN is this too).
+pub fn keras_training(config: &CnnConfig) -> String {
+    let t = &config.training;
+    format!(
+        "{data}\nkeras.utils.set_random_seed({seed})\nmodel = {model}\n{compile}{fit}",
+        data = python::training_data(t, false),
+        seed = t.seed,
+        model = keras_model(config, 0),
+        compile = python::compile(&python::adam(&adam_config(config), &Clip::default())),
+        fit = python::fit(t, ""),
+    )
+}
+
+/// The lab as a Keras 3 script: the same network, data subset, optimizer and epochs; it
+/// prints the test accuracy and loss.
+pub fn python(config: &CnnConfig) -> String {
+    format!(
+        r#"# The CNN lab in Keras 3: the classic MNIST convnet trained with Adam.
+{note}
+import gzip
+import os
+
+import keras
+import numpy as np
+from keras import layers
+
+{prelude}
+
+{training}
+loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+print(f"test_accuracy: {{accuracy:.4f}}")
+print(f"test_loss: {{loss:.4f}}")
+"#,
+        note = python::SAME_SETTINGS,
+        prelude = python::data_prelude(&[config.training.dataset.name()], true),
+        training = keras_training(config),
+    )
 }

@@ -20,11 +20,12 @@ use super::protocol::{
     numbers_of, Assets, Budget, Lab, Outcome, Phase, Picture, Progress, RunInfo, StopReason,
     Stopped,
 };
+use super::python;
 use crate::data::{Dataset, Split};
 use crate::gan::{Gan, GanConfig, IMAGE};
 use crate::nn::adam::AdamConfig;
 use crate::nn::model::weights_sha256_of;
-use crate::nn::{checkpoint, Activation, Sequential};
+use crate::nn::{checkpoint, Activation, LayerSpec, Sequential};
 use crate::rng::Rng;
 use crate::schema::{Config, FromConfig, Help, Kind, LabSpec, Param, Preset};
 use serde::Serialize;
@@ -616,6 +617,10 @@ impl Lab for GanLab {
         &SPEC
     }
 
+    fn python(config: &GanLabConfig) -> String {
+        python(config)
+    }
+
     fn datasets(config: &GanLabConfig) -> Vec<&'static str> {
         vec![config.dataset.name()]
     }
@@ -781,4 +786,167 @@ impl Lab for GanLab {
         ];
         Some(checkpoint::save(&models, info))
     }
+}
+
+/// The lab as a Keras 3 script: the classic loop with the same networks, optimizers,
+/// label smoothing, discriminator steps, batch size, steps and classes, the snippet's bugs
+/// where the link switches them on; it prints the losses as it goes and ends with the
+/// lab's quality figure (1,000 samples scored by the same pretrained classifier).
+pub fn python(config: &GanLabConfig) -> String {
+    let gan = &config.gan;
+    let batch = config.batch_size;
+    let latent = gan.latent;
+    let clip = crate::nn::Clip::default();
+    let generator = python::sequential(
+        &format!("({latent},)"),
+        &gan.generator_spec(),
+        Some("generator"),
+        0,
+    );
+    // mlpad keeps the discriminator's output a logit and puts the sigmoid in the loss;
+    // Keras puts it in the layer.
+    let mut d_specs = gan.discriminator_spec();
+    if let Some(LayerSpec::Dense { units, .. }) = d_specs.last().cloned() {
+        *d_specs.last_mut().expect("an output") = LayerSpec::dense(units, Activation::Sigmoid);
+    }
+    let discriminator = python::sequential("(784,)", &d_specs, Some("discriminator"), 0);
+    let classes = if config.classes.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "x_train = x_train[np.isin(y_train, {})]  # only the classes to draw\n",
+            python::ints(&config.classes)
+        )
+    };
+    let mut setup = String::new();
+    if !gan.train_generator {
+        setup.push_str(
+            "# As in the snippet, whose combined model fed the noise straight to the discriminator:\n\
+             # the generator's step never reaches the generator, which never learns.\n\
+             generator.trainable = False\n",
+        );
+    }
+    let real_label = 1.0 - gan.label_smoothing;
+    let labels = if gan.label_smoothing > 0.0 {
+        format!(
+            "# One-sided label smoothing: real images are labelled {} (Keras' own\n\
+             # label_smoothing argument smooths both sides), fakes 0.\n",
+            python::float32(real_label)
+        )
+    } else {
+        "# Real images are labelled 1, fakes 0.\n".to_string()
+    };
+    let (unfreeze, freeze) = if gan.freeze_discriminator {
+        (
+            "    discriminator.trainable = True\n",
+            "    # Keras 3 reads `trainable` whenever a model trains: freeze the discriminator for\n    \
+             # the generator's step only.\n    discriminator.trainable = False\n",
+        )
+    } else {
+        (
+            "",
+            "    # As in the snippet, the discriminator is never frozen: this step also teaches it\n    \
+             # to call fakes real.\n",
+        )
+    };
+    let d_step = "real = x_real[list(itertools.islice(order, {batch}))]
+fake = generator.predict_on_batch(np.random.normal(size=({batch}, {latent})))
+d_loss = discriminator.train_on_batch(np.concatenate([real, fake]), labels)
+"
+    .replace("{batch}", &batch.to_string())
+    .replace("{latent}", &latent.to_string());
+    let d_steps = if config.d_steps == 1 {
+        python::indent(&d_step, 4)
+    } else {
+        format!(
+            "    for _ in range({}):  # discriminator updates per generator update\n{}",
+            config.d_steps,
+            python::indent(&d_step, 8)
+        )
+    };
+    let steps = config.steps;
+    let every = (steps / 20).clamp(1, 1_000);
+    let classifier = config.classifier();
+    let classifier_data =
+        crate::data::pretrained::asset(classifier).map_or("mnist", |a| &a.dataset);
+    let mut datasets = vec![config.dataset.name()];
+    if !datasets.contains(&classifier_data) {
+        datasets.push(classifier_data);
+    }
+    format!(
+        r#"# The GAN lab in Keras 3: the classic fully connected GAN (a generator and a
+# discriminator, each one hidden Dense layer) learning to draw {dataset} images.
+{note}
+import gzip
+import itertools
+import json
+import os
+
+import keras
+import numpy as np
+from keras import layers
+
+{data_prelude}
+
+
+{pretrained_prelude}
+
+
+(x_train, y_train), _ = load("{dataset}")
+{classes}# Pixels scaled to [-1, 1], the range of the generator's tanh.
+x_real = x_train.reshape(len(x_train), -1).astype("float32") / 127.5 - 1
+
+keras.utils.set_random_seed({seed})
+generator = {generator}
+discriminator = {discriminator}
+discriminator.compile(
+    optimizer={d_adam},
+    loss="binary_crossentropy",
+)
+# The combined model trains the generator through the discriminator.
+gan = keras.Sequential([generator, discriminator])
+gan.compile(
+    optimizer={g_adam},
+    loss="binary_crossentropy",
+)
+{setup}
+# Real images come in an endless stream, reshuffled at every pass (a batch may span two).
+order = itertools.chain.from_iterable(
+    np.random.permutation(len(x_real)) for _ in itertools.count()
+)
+{labels}labels = np.concatenate([np.full(({batch}, 1), {real_label}), np.zeros(({batch}, 1))])
+for step in range(1, {steps_plus}):
+{unfreeze}{d_steps}{freeze}    noise = np.random.normal(size=({batch}, {latent}))
+    g_loss = gan.train_on_batch(noise, np.ones(({batch}, 1)))
+    if step % {every} == 0:
+        print(f"step {{step}}: d_loss {{d_loss:.4f}}, g_loss {{g_loss:.4f}}")
+
+# The lab's quality figure: {samples} samples scored by mlpad's {classifier} (the CNN lab's
+# network trained on that dataset). A sample counts when the classifier is at least
+# {confident} sure of it; one class holding over half of them is mode collapse.
+classifier = {cnn}
+set_weights(classifier, pretrained_weights("{classifier}"))
+samples = generator.predict(np.random.normal(size=({samples}, {latent})), verbose=0)
+proba = classifier.predict((samples.reshape(-1, 28, 28, 1) + 1) / 2, verbose=0)
+confident = proba.max(axis=1) >= {confident}
+counts = np.bincount(proba.argmax(axis=1)[confident], minlength=10)
+share = counts / max(counts.sum(), 1)
+print(f"confident: {{confident.mean():.4f}}")
+print(f"classes: {{int(np.sum(share >= 0.01))}}")
+print(f"largest_share: {{share.max():.4f}}")
+print(f"mode_collapse: {{bool(share.max() > 0.5)}}")
+"#,
+        dataset = config.dataset.name(),
+        note = python::SAME_SETTINGS,
+        data_prelude = python::data_prelude(&datasets, true).trim_end(),
+        pretrained_prelude = python::pretrained_prelude(classifier).trim_end(),
+        seed = config.seed,
+        d_adam = python::adam(&gan.d_adam, &clip),
+        g_adam = python::adam(&gan.g_adam, &clip),
+        real_label = python::float32(real_label),
+        steps_plus = steps + 1,
+        samples = QUALITY_SAMPLES,
+        confident = python::float32(CONFIDENT),
+        cnn = python::sequential("(28, 28, 1)", &super::cnn::model_spec(10), None, 0),
+    )
 }

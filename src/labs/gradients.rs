@@ -7,6 +7,7 @@
 //! and a run stops with the step and layer where gradients became non-finite.
 
 use super::params::{self, OnOff};
+use super::python;
 use super::training::{Callbacks, Nothing, Recipe, Trainer, TrainingConfig};
 use crate::data::Dataset;
 use crate::nn::adam::AdamConfig;
@@ -247,6 +248,30 @@ impl GradientsConfig {
         }
     }
 
+    /// Adam at the link's learning rate (Keras' other defaults).
+    fn adam(&self) -> AdamConfig {
+        AdamConfig {
+            learning_rate: self.learning_rate,
+            ..AdamConfig::default()
+        }
+    }
+
+    /// Plain SGD at the link's learning rate.
+    fn sgd(&self) -> SgdConfig {
+        SgdConfig {
+            learning_rate: self.learning_rate,
+            ..SgdConfig::default()
+        }
+    }
+
+    /// Keras' clipnorm when set (0 is off).
+    fn clip(&self) -> Clip {
+        Clip {
+            clipnorm: (self.clipnorm > 0.0).then_some(self.clipnorm),
+            ..Clip::default()
+        }
+    }
+
     fn activation(&self) -> Activation {
         match self.activation {
             HiddenActivation::Sigmoid => Activation::Sigmoid,
@@ -325,27 +350,78 @@ impl Recipe for Gradients {
         &config.training
     }
 
+    fn python(config: &GradientsConfig) -> String {
+        python(config)
+    }
+
     fn build(config: &GradientsConfig, data: Rc<Dataset>) -> Result<(Trainer, Gradients), String> {
-        let lr = config.learning_rate;
         let opt = match config.optimizer {
-            OptimizerChoice::Adam => Optimizer::adam(AdamConfig {
-                learning_rate: lr,
-                ..AdamConfig::default()
-            }),
-            OptimizerChoice::Sgd => Optimizer::sgd(SgdConfig {
-                learning_rate: lr,
-                ..SgdConfig::default()
-            }),
+            OptimizerChoice::Adam => Optimizer::adam(config.adam()),
+            OptimizerChoice::Sgd => Optimizer::sgd(config.sgd()),
         };
-        let clipnorm = config.clipnorm;
-        let opt = opt.with_clip(Clip {
-            clipnorm: (clipnorm > 0.0).then_some(clipnorm),
-            ..Clip::default()
-        });
+        let opt = opt.with_clip(config.clip());
         let input = [1, 1, data.train.rows() * data.train.cols()];
         let specs = config.model_spec(data.classes.len());
         let mut trainer = Trainer::new(&config.training, data, input, &specs, opt)?;
         trainer.model_mut().record_stats(true);
         Ok((trainer, Gradients))
     }
+}
+
+/// The lab as a Keras 3 script: the same deep MLP (layers, initializers, BatchNormalization),
+/// optimizer, clipping, data and epochs; it prints the test accuracy and loss.
+pub fn python(config: &GradientsConfig) -> String {
+    let t = &config.training;
+    let classes =
+        crate::data::assets::dataset_assets(t.dataset.name()).map_or(10, |a| a.classes.len());
+    let specs = config.model_spec(classes);
+    // The spec is `depth` equal hidden blocks (Dense, and BatchNormalization when on), then
+    // the output layer: a loop says that more plainly than a long list.
+    let block = specs.len().saturating_sub(1) / config.depth.max(1);
+    let (hidden, output) = specs.split_at(specs.len() - 1);
+    debug_assert!(hidden.chunks(block.max(1)).all(|b| b == &hidden[..block]));
+    let mut model = String::from("model = keras.Sequential([keras.Input((784,))])\n");
+    model.push_str(&format!(
+        "for _ in range({}):  # the hidden layers\n",
+        config.depth
+    ));
+    for spec in &hidden[..block] {
+        model.push_str(&format!("    model.add({})\n", python::layer(spec)));
+    }
+    model.push_str(&format!("model.add({})\n", python::layer(&output[0])));
+    let optimizer = match config.optimizer {
+        OptimizerChoice::Adam => python::adam(&config.adam(), &config.clip()),
+        OptimizerChoice::Sgd => python::sgd(&config.sgd(), &config.clip()),
+    };
+    format!(
+        r#"# The gradients lab in Keras 3: a deep MLP on flattened images, where gradients
+# vanish or explode depending on the activation, the initializer and BatchNormalization.
+{note}
+import gzip
+import os
+
+import keras
+import numpy as np
+from keras import layers
+
+{prelude}
+
+{data}
+keras.utils.set_random_seed({seed})
+{model}{compile}{fit}
+loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+print(f"test_accuracy: {{accuracy:.4f}}")
+print(f"test_loss: {{loss:.4f}}")
+"#,
+        note = python::SAME_SETTINGS,
+        prelude = python::data_prelude(&[t.dataset.name()], true),
+        data = python::training_data(t, true),
+        seed = t.seed,
+        compile = python::compile(&optimizer),
+        fit = python::fit(
+            t,
+            "    # mlpad too stops a run once its loss is no longer finite.\n    \
+             callbacks=[keras.callbacks.TerminateOnNaN()],\n",
+        ),
+    )
 }

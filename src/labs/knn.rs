@@ -10,6 +10,7 @@
 
 use super::params::DatasetChoice;
 use super::protocol::{Assets, Budget, Lab, Outcome, Phase, Picture, Progress, RunInfo};
+use super::python;
 use crate::data::Dataset;
 use crate::knn::{KNeighborsClassifier, Metric, Weights};
 use crate::metrics;
@@ -330,6 +331,10 @@ impl Lab for Knn {
         &SPEC
     }
 
+    fn python(config: &KnnConfig) -> String {
+        python(config)
+    }
+
     fn datasets(_config: &KnnConfig) -> Vec<&'static str> {
         vec![DATASET.name()]
     }
@@ -423,4 +428,62 @@ impl Lab for Knn {
             ..RunInfo::default()
         }
     }
+}
+
+/// `KNeighborsClassifier(...)` with `k` neighbours voting by `weights` under `metric`.
+pub fn sklearn_classifier(k: usize, weights: WeightsChoice, metric: MetricChoice) -> String {
+    format!(
+        "KNeighborsClassifier(n_neighbors={k}, weights=\"{}\", metric=\"{}\")",
+        weights.name(),
+        metric.name()
+    )
+}
+
+/// The lab as a scikit-learn script: the same images, split, classifier and k; it prints
+/// the test accuracy, the confusion matrix and the accuracy for every k the lab charts.
+pub fn python(config: &KnnConfig) -> String {
+    let n = config.n_samples;
+    let (train_rows, _) =
+        crate::split::validate_sizes(n, TestSize::Fraction(config.test_size)).unwrap_or((n, 0));
+    let max_k = MAX_K.min(train_rows.max(1));
+    let prelude = python::data_prelude(&[DATASET.name()], false);
+    format!(
+        r#"# The KNN lab in scikit-learn: k-nearest neighbours on MNIST digits, with the same
+# images, split and classifier (mlpad's predictions equal scikit-learn's).
+import gzip
+import os
+
+import numpy as np
+from sklearn.metrics import accuracy_score, confusion_matrix
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+
+{prelude}
+
+(x, y), _ = load("{dataset}")
+# The first {n} training images as rows of 784 float32 pixels in [0, 1].
+X = x[:{n}].reshape({n}, -1).astype(np.float32) / 255
+y = y[:{n}]
+# The same random_state gives the same split as the lab's (it replays numpy's shuffle).
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, test_size={test_size}, random_state={random_state}
+)
+
+knn = {classifier}
+knn.fit(X_train, y_train)
+y_pred = knn.predict(X_test)
+print(f"test_accuracy: {{accuracy_score(y_test, y_pred):.4f}}")
+print(confusion_matrix(y_test, y_pred, labels=range(10)))
+
+# The lab's accuracy-by-k chart: the same classifier for every k from 1 to {max_k}.
+for k in range(1, {max_k_plus}):
+    knn.set_params(n_neighbors=k)
+    print(f"k={{k}}: {{accuracy_score(y_test, knn.predict(X_test)):.4f}}")
+"#,
+        dataset = DATASET.name(),
+        test_size = python::float(config.test_size),
+        random_state = config.random_state,
+        classifier = sklearn_classifier(config.n_neighbors, config.weights, config.metric),
+        max_k_plus = max_k + 1,
+    )
 }

@@ -10,6 +10,7 @@
 //! threshold, `+inf` in scikit-learn, is the string `"inf"` (`"-inf"` likewise; NaN `null`).
 
 use super::protocol::{numbers_of, Assets, Budget, Lab, Outcome, Phase, Progress};
+use super::python;
 use crate::metrics::{
     self, Average, Label, MetricError, MetricResult, PrfOptions, WarningKind, ZeroDivision,
 };
@@ -443,6 +444,10 @@ impl Lab for Metrics {
         &SPEC
     }
 
+    fn python(config: &MetricsConfig) -> String {
+        python(config)
+    }
+
     fn new(config: MetricsConfig, _data: &Assets) -> Result<Self, String> {
         Ok(Metrics {
             report: evaluate(&config)?,
@@ -490,6 +495,144 @@ impl Lab for Metrics {
         }
         None
     }
+}
+
+/// scikit-learn's `zero_division` argument for `z` (empty for its default, "warn").
+pub fn zero_division_arg(z: ZeroDivisionChoice) -> &'static str {
+    match z {
+        ZeroDivisionChoice::Warn => "",
+        ZeroDivisionChoice::Zero => ", zero_division=0",
+        ZeroDivisionChoice::One => ", zero_division=1",
+        ZeroDivisionChoice::Nan => ", zero_division=np.nan",
+    }
+}
+
+/// The lab as a scikit-learn script: the same labels, scores and arguments; it prints every
+/// score the page shows. Scores scikit-learn refuses for these inputs (the page leaves them
+/// out too) stay as comments saying why.
+pub fn python(config: &MetricsConfig) -> String {
+    let (skipped, problem) = match evaluate(config) {
+        Ok(r) => (
+            r.skipped
+                .iter()
+                .map(|s| (s.metric, s.message.clone()))
+                .collect(),
+            None,
+        ),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    let average = match config.average {
+        AverageChoice::Binary => format!("average=\"binary\", pos_label={}", config.pos_label),
+        other => format!("average=\"{}\"", other.name()),
+    };
+    let prf = format!("{average}{}", zero_division_arg(config.zero_division));
+    let pos = config.pos_label;
+    let lines: Vec<(&str, String)> = vec![
+        (
+            "accuracy",
+            "print(\"accuracy:\", accuracy_score(y_true, y_pred))".into(),
+        ),
+        (
+            "precision",
+            format!("print(\"precision:\", precision_score(y_true, y_pred, {prf}))"),
+        ),
+        (
+            "recall",
+            format!("print(\"recall:\", recall_score(y_true, y_pred, {prf}))"),
+        ),
+        (
+            "f1",
+            format!("print(\"f1:\", f1_score(y_true, y_pred, {prf}))"),
+        ),
+        (
+            "balanced_accuracy",
+            "print(\"balanced_accuracy:\", balanced_accuracy_score(y_true, y_pred))".into(),
+        ),
+        (
+            "matthews_corrcoef",
+            "print(\"matthews_corrcoef:\", matthews_corrcoef(y_true, y_pred))".into(),
+        ),
+        (
+            "confusion_matrix",
+            "print(\"confusion_matrix:\")\nprint(confusion_matrix(y_true, y_pred))".into(),
+        ),
+        (
+            "roc_auc",
+            "print(\"roc_auc:\", roc_auc_score(y_true, y_score))".into(),
+        ),
+        (
+            "roc_curve",
+            format!(
+                "fpr, tpr, thresholds = roc_curve(y_true, y_score, pos_label={pos})\n\
+                 print(\"roc_curve:\", fpr, tpr, thresholds, sep=\"\\n\")"
+            ),
+        ),
+        (
+            "average_precision",
+            format!(
+                "print(\"average_precision:\", \
+                 average_precision_score(y_true, y_score, pos_label={pos}))"
+            ),
+        ),
+    ];
+    let mut body = String::new();
+    for (metric, line) in lines {
+        match skipped.iter().find(|(m, _)| *m == metric) {
+            Some((_, why)) => {
+                let why = format!(
+                    "{metric} is left out, as on the page: scikit-learn raises for these \
+                     inputs ({}).",
+                    why.replace('\n', " ")
+                );
+                body.push_str(&python::comment(&why, 0));
+                body.push_str(&line.lines().map(|l| format!("# {l}\n")).collect::<String>());
+            }
+            None => {
+                body.push_str(&line);
+                body.push('\n');
+            }
+        }
+    }
+    let numpy = if config.zero_division == ZeroDivisionChoice::Nan {
+        "import numpy as np\n"
+    } else {
+        ""
+    };
+    let y_score = if config.y_score.is_empty() {
+        "y_pred  # no scores given: the hard predictions rank the samples".to_string()
+    } else {
+        let scores: Vec<String> = config.y_score.iter().map(|&v| python::float(v)).collect();
+        python::list(&scores, 0, 88)
+    };
+    let problem = problem.map_or(String::new(), |e| {
+        python::comment(
+            &format!("scikit-learn will raise here, as the lab does: {e}"),
+            0,
+        )
+    });
+    format!(
+        r#"# The metrics lab in scikit-learn: the same scores for the same labels.
+{numpy}from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    balanced_accuracy_score,
+    confusion_matrix,
+    f1_score,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+    roc_curve,
+)
+
+{problem}y_true = {y_true}
+y_pred = {y_pred}
+y_score = {y_score}
+
+{body}"#,
+        y_true = python::list(&config.y_true, 0, 88),
+        y_pred = python::list(&config.y_pred, 0, 88),
+    )
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod knn;
 pub mod metrics;
 pub mod params;
 pub mod protocol;
+pub mod python;
 pub mod regularization;
 pub mod training;
 pub mod transfer;
@@ -68,6 +69,13 @@ impl Registry {
         self.find(config.lab.id)
             .expect("a parsed config names a registered lab")
     }
+
+    /// The Python script of a link ("show as code", see [`Lab::python`]), headed by its
+    /// canonical link; an error naming the keys when the link has bad values.
+    pub fn python(&self, link_text: &str) -> Result<String, String> {
+        let config = self.parse_strict(link_text)?.config;
+        Ok(self.kind(&config).python(&config))
+    }
 }
 
 impl Catalog for Registry {
@@ -94,6 +102,8 @@ pub trait LabKind: Sync {
     fn preview(&self, config: &Config, data: &Assets, draw: u32) -> Result<Picture, String>;
     /// Rewrites an old link's pairs (see [`Lab::migrate`]).
     fn migrate(&self, pairs: &mut Vec<(String, String)>) -> Option<Text>;
+    /// The lab's Python script for `config`, headed by the canonical link it came from.
+    fn python(&self, config: &Config) -> String;
 }
 
 /// A run with its types erased: one handle for every lab (the wasm class, the CLI loop).
@@ -153,6 +163,11 @@ impl<L: Lab> LabKind for Of<L> {
 
     fn migrate(&self, pairs: &mut Vec<(String, String)>) -> Option<Text> {
         L::migrate(pairs)
+    }
+
+    fn python(&self, config: &Config) -> String {
+        let code = L::python(&L::Config::from_config(config));
+        format!("# mlpad: #{}\n{code}", link::canonical(config))
     }
 }
 

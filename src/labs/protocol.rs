@@ -325,6 +325,11 @@ pub trait Lab: Sized + 'static {
         Vec::new()
     }
 
+    /// The same experiment as a Python script ("show as code"): Keras 3 for networks,
+    /// scikit-learn for neighbours and metrics, with the same layers, initializers,
+    /// optimizer, data subset and steps; it ends by printing the lab's main metrics.
+    fn python(config: &Self::Config) -> String;
+
     /// Prepares a run (builds the model, fits what is fitted at once).
     fn new(config: Self::Config, data: &Assets) -> Result<Self, String>;
 

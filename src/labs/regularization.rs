@@ -9,6 +9,7 @@
 //! near-zero fraction shows L1's sparsity.
 
 use super::params;
+use super::python;
 use super::training::{Callbacks, Recipe, Trainer, TrainingConfig};
 use crate::data::Dataset;
 use crate::nn::adam::AdamConfig;
@@ -134,6 +135,27 @@ impl FromConfig for RegularizationConfig {
 }
 
 impl RegularizationConfig {
+    /// The network: Dense(`units`, relu) with the penalty on its kernel, then the output.
+    pub fn model_spec(&self, classes: usize) -> Vec<LayerSpec> {
+        vec![
+            LayerSpec::Dense {
+                units: self.units,
+                activation: Activation::Relu,
+                kernel_initializer: Initializer::GlorotUniform,
+                kernel_regularizer: self.regularizer(),
+            },
+            LayerSpec::dense(classes, Activation::Softmax),
+        ]
+    }
+
+    /// Adam at the link's learning rate (Keras' other defaults).
+    pub fn adam(&self) -> AdamConfig {
+        AdamConfig {
+            learning_rate: self.learning_rate,
+            ..AdamConfig::default()
+        }
+    }
+
     /// The penalty `variant` selects.
     pub fn regularizer(&self) -> Option<Regularizer> {
         let (l1, l2) = (self.l1, self.l2);
@@ -250,26 +272,70 @@ impl Recipe for Regularization {
         &config.training
     }
 
+    fn python(config: &RegularizationConfig) -> String {
+        python(config)
+    }
+
     fn build(
         config: &RegularizationConfig,
         data: Rc<Dataset>,
     ) -> Result<(Trainer, Regularization), String> {
-        let specs = [
-            LayerSpec::Dense {
-                units: config.units,
-                activation: Activation::Relu,
-                kernel_initializer: Initializer::GlorotUniform,
-                kernel_regularizer: config.regularizer(),
-            },
-            LayerSpec::dense(data.classes.len(), Activation::Softmax),
-        ];
-        let opt = Optimizer::adam(AdamConfig {
-            learning_rate: config.learning_rate,
-            ..AdamConfig::default()
-        });
+        let specs = config.model_spec(data.classes.len());
+        let opt = Optimizer::adam(config.adam());
         let input = [1, 1, data.train.rows() * data.train.cols()];
         let trainer = Trainer::new(&config.training, data, input, &specs, opt)?;
         let has_penalty = config.regularizer().is_some();
         Ok((trainer, Regularization { has_penalty }))
     }
+}
+
+/// The lab as a Keras 3 script for the link's `variant`: the same network and penalty,
+/// data subset, Adam and epochs; it prints train and test accuracy and the first kernel's
+/// near-zero share.
+pub fn python(config: &RegularizationConfig) -> String {
+    let t = &config.training;
+    let classes =
+        crate::data::assets::dataset_assets(t.dataset.name()).map_or(10, |a| a.classes.len());
+    let what = match config.variant {
+        Variant::None => "no penalty (the baseline the page compares with)",
+        Variant::L1 => "an L1 penalty on its first kernel",
+        Variant::L2 => "an L2 penalty on its first kernel",
+        Variant::L1L2 => "L1 and L2 penalties on its first kernel",
+    };
+    format!(
+        r#"# The regularization lab in Keras 3: a small network trained for many epochs on few
+# images, so it overfits, with {what}.
+{note}
+import gzip
+import os
+
+import keras
+import numpy as np
+from keras import layers
+
+{prelude}
+
+{data}
+keras.utils.set_random_seed({seed})
+model = {model}
+{compile}{fit}
+# Keras' losses include the penalty while mlpad reports the data loss alone, so compare
+# the accuracies.
+_, train_accuracy = model.evaluate(x_train, y_train, verbose=0)
+_, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
+print(f"train_accuracy: {{train_accuracy:.4f}}")
+print(f"test_accuracy: {{test_accuracy:.4f}}")
+# L1's sparsity: the share of first-layer weights within {near_zero} of zero.
+kernel = model.layers[0].get_weights()[0]
+print(f"near_zero: {{np.mean(np.abs(kernel) < {near_zero}):.4f}}")
+"#,
+        note = python::SAME_SETTINGS,
+        prelude = python::data_prelude(&[t.dataset.name()], true),
+        data = python::training_data(t, true),
+        seed = t.seed,
+        model = python::sequential("(784,)", &config.model_spec(classes), None, 0),
+        compile = python::compile(&python::adam(&config.adam(), &crate::nn::Clip::default())),
+        fit = python::fit(t, ""),
+        near_zero = python::float32(NEAR_ZERO),
+    )
 }

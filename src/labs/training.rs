@@ -519,6 +519,8 @@ pub trait Recipe: Callbacks + Sized + 'static {
     fn training(config: &Self::Config) -> &TrainingConfig;
     /// Builds the trainer and the callbacks.
     fn build(config: &Self::Config, data: Rc<Dataset>) -> Result<(Trainer, Self), String>;
+    /// The lab as a Python script (see [`Lab::python`]).
+    fn python(config: &Self::Config) -> String;
     /// A picture of what the lab will do to the data (see [`Lab::preview`]).
     fn preview(_config: &Self::Config, _data: &Assets, _draw: u32) -> Result<Picture, String> {
         Err("this lab has no preview".into())
@@ -600,6 +602,10 @@ impl<R: Recipe> Lab for Training<R> {
 
     fn datasets(config: &R::Config) -> Vec<&'static str> {
         vec![R::training(config).dataset.name()]
+    }
+
+    fn python(config: &R::Config) -> String {
+        R::python(config)
     }
 
     fn new(config: R::Config, data: &Assets) -> Result<Self, String> {

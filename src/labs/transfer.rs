@@ -21,6 +21,7 @@ use super::params;
 use super::protocol::{
     numbers_of, Assets, Budget, Lab, Outcome, Phase, Progress, RunInfo, StopReason, Stopped,
 };
+use super::python;
 use super::training::fill_batch;
 use crate::data::Dataset;
 use crate::gan::bce_with_logits;
@@ -412,6 +413,21 @@ impl Transfer {
     }
 }
 
+/// The network: the CNN lab's base, then Dense(64, relu) and the task's output (a logit
+/// for the binary task, whose sigmoid lives in the loss).
+fn model_spec(task: &Task) -> Vec<LayerSpec> {
+    let k = if task.binary { 1 } else { task.classes.len() };
+    let mut specs: Vec<LayerSpec> = super::cnn::model_spec(10)[..BASE_LAYERS].to_vec();
+    specs.push(LayerSpec::dense(64, Activation::Relu));
+    let head = if task.binary {
+        Activation::Linear
+    } else {
+        Activation::Softmax
+    };
+    specs.push(LayerSpec::dense(k, head));
+    specs
+}
+
 /// Training images of `classes`, the first `n` of each in file order, with their new
 /// labels (the class's position in `classes`). The labelled set depends on `n` alone, as
 /// in the Keras reference, so seeds differ only in weights and batch order and a gap
@@ -437,6 +453,10 @@ impl Lab for Transfer {
         &SPEC
     }
 
+    fn python(config: &TransferConfig) -> String {
+        python(config)
+    }
+
     fn datasets(config: &TransferConfig) -> Vec<&'static str> {
         vec![config.task.task().dataset]
     }
@@ -451,15 +471,7 @@ impl Lab for Transfer {
     fn new(config: TransferConfig, assets: &Assets) -> Result<Self, String> {
         let task = config.task.task();
         let data = assets.dataset(task.dataset)?;
-        let k = if task.binary { 1 } else { task.classes.len() };
-        let mut specs: Vec<LayerSpec> = super::cnn::model_spec(10)[..BASE_LAYERS].to_vec();
-        specs.push(LayerSpec::dense(64, Activation::Relu));
-        let head = if task.binary {
-            Activation::Linear
-        } else {
-            Activation::Softmax
-        };
-        specs.push(LayerSpec::dense(k, head));
+        let specs = model_spec(&task);
         // The same seed gives every mode the same head (and scratch its random base).
         let mut model = Sequential::new([28, 28, 1], &specs, &mut Rng::new(config.seed))?;
         if config.mode != Mode::Scratch {
@@ -591,4 +603,200 @@ impl Lab for Transfer {
     fn weights(&self, info: &str) -> Option<Vec<u8>> {
         Some(checkpoint::save(&[("", &self.model)], info))
     }
+}
+
+/// Adam at `learning_rate` with Keras' other defaults (each of the lab's optimizers).
+fn adam_at(learning_rate: f32) -> AdamConfig {
+    AdamConfig {
+        learning_rate,
+        ..AdamConfig::default()
+    }
+}
+
+/// One Adam with a second learning rate for the base (Keras has one optimizer per model).
+const TWO_RATE_ADAM: &str = r#"class TwoRateAdam(keras.optimizers.Adam):
+    """Adam with its own learning rate for the first `base_variables` variables (the
+    base's). mlpad trains base and head with two Adams that step together; one Adam with
+    two rates makes the same updates. It finds a variable's position the way Adam finds
+    the variable's moments."""
+
+    def __init__(self, base_variables, base_learning_rate, **kwargs):
+        super().__init__(**kwargs)
+        self.base_variables = base_variables
+        self.base_learning_rate = base_learning_rate
+
+    def update_step(self, gradient, variable, learning_rate):
+        if self._get_variable_index(variable) < self.base_variables:
+            learning_rate = self.base_learning_rate
+        super().update_step(gradient, variable, learning_rate)
+"#;
+
+/// The lab as a Keras 3 script for the link's mode (the page's "show as code"): the same
+/// base (mlpad's pretrained weights, or random for `scratch`), head, labelled images,
+/// optimizers and number of steps; it prints the test accuracy.
+pub fn python(config: &TransferConfig) -> String {
+    let task = config.task.task();
+    let specs = model_spec(&task);
+    let (base_specs, head_specs) = specs.split_at(BASE_LAYERS);
+    let pretrained = config.mode != Mode::Scratch;
+    let base_title = crate::data::pretrained::asset(task.base).map_or(task.base, |a| &a.title);
+    let what = match config.task {
+        TaskChoice::Digits5To9 => "the digits 5-9",
+        TaskChoice::Fashion => "Fashion-MNIST's ten classes",
+        TaskChoice::Binary5Vs8 => "5 against 8 with one sigmoid unit",
+    };
+    let n = config.labels_per_class;
+    let intro = python::comment(
+        &match config.mode {
+            Mode::Frozen => format!(
+                "The transfer lab in Keras 3, mode frozen: a pretrained convolutional base \
+                 ({base_title}) is frozen under a new head that learns {what} from {n} labelled \
+                 images per class."
+            ),
+            Mode::FineTune => format!(
+                "The transfer lab in Keras 3, mode fine_tune: a pretrained convolutional base \
+                 ({base_title}) trains at its own, lower learning rate under a new head that \
+                 learns {what} from {n} labelled images per class."
+            ),
+            Mode::Scratch => format!(
+                "The transfer lab in Keras 3, mode scratch: the same network from random \
+                 weights learns {what} from {n} labelled images per class (the baseline for \
+                 transfer)."
+            ),
+            Mode::Snippet => format!(
+                "The transfer lab in Keras 3, mode snippet: as the classic snippet does, a \
+                 pretrained base ({base_title}) is loaded but not frozen, and one learning \
+                 rate trains it and the new head on {what} from {n} labelled images per class."
+            ),
+        },
+        0,
+    );
+    // Training the base again (without mlpad's files) needs the data it learnt from.
+    let mut datasets = vec![task.dataset];
+    let mut preludes = String::new();
+    if pretrained {
+        let base_data = crate::data::pretrained::asset(task.base).map_or("mnist", |a| &a.dataset);
+        if !datasets.contains(&base_data) {
+            datasets.push(base_data);
+        }
+        let prelude = python::pretrained_prelude(task.base);
+        preludes.push_str(&format!("\n\n\n{}", prelude.trim_end()));
+    }
+    if config.mode == Mode::FineTune {
+        preludes.push_str(&format!("\n\n\n{}", TWO_RATE_ADAM.trim_end()));
+    }
+    let mut base = String::new();
+    if pretrained {
+        base.push_str(&format!(
+            "# mlpad's {} weights (read before seeding: training them again reseeds).\nweights = pretrained_weights(\"{}\")\n",
+            task.base, task.base
+        ));
+    }
+    base.push_str(&format!(
+        "keras.utils.set_random_seed({})\n# The CNN lab's network up to its Flatten: the part that is transferred.\nbase = {}\n",
+        config.seed,
+        python::sequential("(28, 28, 1)", base_specs, Some("base"), 0)
+    ));
+    base.push_str(match config.mode {
+        Mode::Frozen => {
+            "set_weights(base, weights)\nbase.trainable = False  # frozen: only the head trains\n"
+        }
+        Mode::FineTune => "set_weights(base, weights)  # everything trains, the base more slowly\n",
+        Mode::Scratch => "# From scratch: the base keeps its random initial weights.\n",
+        Mode::Snippet => "set_weights(base, weights)  # as in the snippet: nothing is frozen\n",
+    });
+    // Keras puts the binary head's sigmoid in the layer; mlpad folds it into the loss.
+    let mut head: Vec<String> = head_specs.iter().map(python::layer).collect();
+    let loss = if task.binary {
+        if let Some(LayerSpec::Dense { units, .. }) = head_specs.last() {
+            *head.last_mut().expect("a head") =
+                python::layer(&LayerSpec::dense(*units, Activation::Sigmoid));
+        }
+        "binary_crossentropy"
+    } else {
+        "sparse_categorical_crossentropy"
+    };
+    let mut entries = vec!["base".to_string()];
+    entries.extend(head);
+    let optimizer = if config.mode == Mode::FineTune {
+        format!(
+            "TwoRateAdam(\n        base_variables=len(base.trainable_variables),\n        base_learning_rate={},\n        {},\n    )",
+            python::float32(config.base_learning_rate),
+            python::adam_args(&adam_at(config.learning_rate), &crate::nn::Clip::default()).join(", ")
+        )
+    } else {
+        python::adam(&adam_at(config.learning_rate), &crate::nn::Clip::default())
+    };
+    let steps = config.steps;
+    let fit = if steps.is_multiple_of(EVAL_EVERY) {
+        format!(
+            "# The test images are scored every {EVAL_EVERY} steps, as the lab charts them.
+model.fit(
+    batches(),
+    steps_per_epoch={EVAL_EVERY},
+    epochs={},
+    validation_data=(x_test, y_test),
+    verbose=2,
+)
+",
+            steps / EVAL_EVERY
+        )
+    } else {
+        format!("model.fit(batches(), steps_per_epoch={steps}, epochs=1, verbose=2)\n")
+    };
+    let classes: Vec<i64> = task.classes.iter().map(|&c| i64::from(c)).collect();
+    format!(
+        r#"{intro}{note}
+import gzip
+import itertools
+import json
+import os
+
+import keras
+import numpy as np
+from keras import layers
+
+{data_prelude}{preludes}
+
+
+(x_train, y_train), (x_test, y_test) = load("{dataset}")
+classes = {classes}  # a class's new label is its position here
+# The first {n} training images of each class, in file order (the same for every seed).
+picked = np.concatenate([np.flatnonzero(y_train == c)[:{n}] for c in classes])
+x = x_train[picked].reshape(-1, 28, 28, 1).astype("float32") / 255
+y = np.searchsorted(classes, y_train[picked])
+test = np.isin(y_test, classes)
+x_test = x_test[test].reshape(-1, 28, 28, 1).astype("float32") / 255
+y_test = np.searchsorted(classes, y_test[test])
+
+{base}model = {model}
+model.compile(
+    optimizer={optimizer},
+    loss="{loss}",
+    metrics=["accuracy"],
+)
+
+# {steps} steps on batches of min(32, labelled images), from an endless stream of the
+# labelled images reshuffled at every pass (a batch may span two passes), as in the lab.
+batch_size = min(32, len(x))
+
+
+def batches():
+    order = itertools.chain.from_iterable(
+        np.random.permutation(len(x)) for _ in itertools.count()
+    )
+    while True:
+        i = list(itertools.islice(order, batch_size))
+        yield x[i], y[i]
+
+
+{fit}loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+print(f"test_accuracy: {{accuracy:.4f}}")
+"#,
+        note = python::SAME_SETTINGS,
+        data_prelude = python::data_prelude(&datasets, true).trim_end(),
+        dataset = task.dataset,
+        classes = python::ints(&classes),
+        model = python::sequential_of(&entries, None, 0),
+    )
 }

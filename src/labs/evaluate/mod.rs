@@ -24,6 +24,7 @@ use super::knn::WeightsChoice;
 use super::metrics::{ZeroDivisionChoice, ZERO_DIVISION};
 use super::params;
 use super::protocol::{Assets, Budget, Lab, Outcome, Phase, Progress, RunInfo, Stopped};
+use super::python;
 use super::training::{fill_batch, Training};
 use crate::data::Dataset;
 use crate::knn::{KNeighborsClassifier, Metric};
@@ -468,6 +469,10 @@ impl Lab for Evaluate {
         &SPEC
     }
 
+    fn python(config: &EvaluateConfig) -> String {
+        python(config)
+    }
+
     fn datasets(config: &EvaluateConfig) -> Vec<&'static str> {
         vec![config.cnn.training.dataset.name()]
     }
@@ -620,4 +625,115 @@ impl Lab for Evaluate {
                 .into(),
         })
     }
+}
+
+/// The lab as a script: the CNN trained with Keras 3 exactly as the CNN lab's script
+/// trains it, or scikit-learn's KNN fitted on the same images; then the scores the page
+/// shows, from scikit-learn (test and training accuracy, the confusion matrix, per-class
+/// precision, recall and F1, and the link's class against the rest at its threshold).
+pub fn python(config: &EvaluateConfig) -> String {
+    let dataset = config.cnn.training.dataset.name();
+    let n_train = config.cnn.training.train_size;
+    let zero_division = super::metrics::zero_division_arg(config.zero_division);
+    let (intro, imports, model) = match config.model {
+        ModelChoice::Cnn => (
+            format!(
+                "{}{}\n",
+                python::comment(
+                    &format!(
+                        "The evaluate lab in Keras 3 and scikit-learn: train the CNN lab's \
+                         network as {} trains it, then score its predictions on the test images.",
+                        config.cnn_link
+                    ),
+                    0
+                ),
+                python::SAME_SETTINGS
+            ),
+            "import keras\nimport numpy as np\nfrom keras import layers\n",
+            format!(
+                "{}
+# Every test image's class probabilities; the prediction is the most probable class.
+proba = model.predict(x_test, verbose=0)
+y_pred = proba.argmax(axis=1)
+# The generalisation check: the training images it learnt from.
+train_pred = model.predict(x_train, verbose=0).argmax(axis=1)
+",
+                super::cnn::keras_training(&config.cnn)
+            ),
+        ),
+        ModelChoice::Knn => (
+            "# The evaluate lab in scikit-learn: k-nearest neighbours fitted on the first training\n\
+             # images, then scored on the test images (mlpad's predictions equal scikit-learn's).\n"
+                .to_string(),
+            "import numpy as np\n",
+            format!(
+                "(x_train, y_train), (x_test, y_test) = load(\"{dataset}\")
+# The first {n_train} training images are what it remembers; pixels as float32 in [0, 1].
+x_train = x_train[:{n_train}].reshape(-1, 784).astype(np.float32) / 255
+y_train = y_train[:{n_train}]
+x_test = x_test.reshape(-1, 784).astype(np.float32) / 255
+knn = {knn}
+knn.fit(x_train, y_train)
+# Every test image's class probabilities (the neighbours' vote shares); the prediction is
+# the most probable class.
+proba = knn.predict_proba(x_test)
+y_pred = proba.argmax(axis=1)
+# The generalisation check: the first {sample} training images, each of which finds
+# itself at distance 0.
+train_pred = knn.predict_proba(x_train[:{sample}]).argmax(axis=1)
+y_train = y_train[:{sample}]
+",
+                // The lab's KNN measures Euclidean distances, as the KNN lab's default.
+                knn = super::knn::sklearn_classifier(
+                    config.n_neighbors,
+                    config.weights,
+                    super::knn::MetricChoice::Euclidean
+                ),
+                sample = KNN_TRAIN_SAMPLE.min(n_train),
+            ),
+        ),
+    };
+    let c = config.positive_class;
+    format!(
+        r#"{intro}import gzip
+import os
+
+{imports}from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    classification_report,
+    confusion_matrix,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
+{knn_import}
+{prelude}
+
+{model}
+print(f"test_accuracy: {{accuracy_score(y_test, y_pred):.4f}}")
+print(f"train_accuracy: {{accuracy_score(y_train, train_pred):.4f}}")
+print(confusion_matrix(y_test, y_pred, labels=range(10)))
+print(classification_report(y_test, y_pred, labels=range(10), digits=4{zero_division}))
+
+# One class against the rest: class {c} is positive, its probability the score.
+y_positive = (y_test == {c}).astype(int)
+scores = proba[:, {c}]
+print(f"roc_auc: {{roc_auc_score(y_positive, scores):.4f}}")
+print(f"average_precision: {{average_precision_score(y_positive, scores):.4f}}")
+# At threshold {threshold}: positive when the score is at least the threshold.
+at_threshold = (scores >= {threshold}).astype(int)
+print(confusion_matrix(y_positive, at_threshold, labels=[0, 1]))
+precision, recall, f1, _ = precision_recall_fscore_support(
+    y_positive, at_threshold, average="binary"{zero_division}
+)
+print(f"precision: {{precision:.4f}}, recall: {{recall:.4f}}, f1: {{f1:.4f}}")
+"#,
+        knn_import = if config.model == ModelChoice::Knn {
+            "from sklearn.neighbors import KNeighborsClassifier\n"
+        } else {
+            ""
+        },
+        prelude = python::data_prelude(&[dataset], config.model == ModelChoice::Cnn),
+        threshold = python::float(config.threshold),
+    )
 }
