@@ -126,10 +126,10 @@ pub fn parse(link: &str, catalog: &dyn Catalog) -> Parsed {
         }
     }
     let mut config = Config::defaults(lab);
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for (key, raw) in &pairs {
         let shown = short(key);
-        if seen.contains(&key.as_str()) {
+        if seen.contains(key.as_str()) {
             err(
                 key,
                 format!("{shown} appears more than once; the first value is used"),
@@ -137,7 +137,7 @@ pub fn parse(link: &str, catalog: &dyn Catalog) -> Parsed {
             );
             continue;
         }
-        seen.push(key);
+        seen.insert(key.as_str());
         match key.as_str() {
             "lab" => {}
             "v" => {
@@ -180,6 +180,16 @@ pub fn parse(link: &str, catalog: &dyn Catalog) -> Parsed {
             },
         }
     }
+    // A hostile link can hold thousands of bad keys: name the first few and count the rest.
+    if errors.len() > MAX_ERRORS {
+        let more = errors.len() - (MAX_ERRORS - 1);
+        errors.truncate(MAX_ERRORS - 1);
+        errors.push(LinkError {
+            key: String::new(),
+            message: format!("… and {more} more problems in this link"),
+            message_zh: format!("……这个链接还有 {more} 处问题"),
+        });
+    }
     Parsed {
         lab: lab.id,
         canonical: canonical(&config),
@@ -197,6 +207,9 @@ pub fn parse(link: &str, catalog: &dyn Catalog) -> Parsed {
         notes,
     }
 }
+
+/// The most problems one link reports (the last one counts the others).
+pub const MAX_ERRORS: usize = 12;
 
 /// Parses a link and fails with every message joined if any key was rejected (the CLI).
 pub fn parse_strict(link: &str, catalog: &dyn Catalog) -> Result<Parsed, String> {
@@ -493,6 +506,10 @@ mod tests {
                 assert!(e.key.chars().count() <= 60);
             }
             assert!(p.errors[0].message.contains("… (100000 characters)"), "{}", p.errors[0].message);
+            // Thousands of bad keys: a dozen messages, the last counting the rest.
+            let many = parse(&format!("#lab=lists{}", "&junk=1".repeat(5_000)));
+            assert_eq!(many.errors.len(), MAX_ERRORS);
+            assert_eq!(many.errors.last().unwrap().message, format!("… and {} more problems in this link", 5_000 - (MAX_ERRORS - 1)));
             let unknown = parse(&format!("#lab={huge}"));
             assert!(unknown.errors[0].message.len() < 300, "{}", unknown.errors[0].message);
         }

@@ -118,6 +118,8 @@ const ctx = {
   spec: () => state.spec,
   config: () => state.parsed.config,
   canonical: () => state.parsed.canonical,
+  variants: () => state.parsed.variants,
+  python: (link) => ask({ type: 'python', link }),
   datasets: () => state.datasets,
   send: (msg) => main.postMessage(msg),
   setFact,

@@ -148,3 +148,21 @@ test('finished runs stay in the History across a reload; two compare on one char
   assertNoProblems(problems);
   await context.close();
 });
+
+test('Code shows the Python of the current settings, from the core, in both languages', { timeout: 60_000 }, async () => {
+  const { page, problems, context } = await openPage(browser);
+  const parsed = await gotoLab(page, '#lab=knn&n_samples=2000&n_neighbors=7');
+  await page.click('#code');
+  await page.waitForFunction(() => document.getElementById('python-code').value.startsWith('# mlpad:'));
+  const code = await page.inputValue('#python-code');
+  assert.equal(code.split('\n')[0], `# mlpad: #${parsed.canonical}`);
+  assert.match(code, /KNeighborsClassifier\(/);
+  assert.match(code, /\b7\b/);
+  await page.keyboard.press('Escape');
+  await page.click('.lang button[data-lang="zh"]');
+  await page.click('#code');
+  assert.equal(await page.textContent('#sheet-title'), '用 Python 重现这个实验');
+  await page.waitForFunction(() => document.getElementById('python-code').value.startsWith('# mlpad:'));
+  assertNoProblems(problems);
+  await context.close();
+});

@@ -80,14 +80,16 @@ test('transfer lab: four modes side by side equal the CLI; slider, layers, code 
   assert.equal(await cell('dense', 'frozen'), 'trains');
   assert.equal(await page.$$eval('#transfer-layers td[data-trainable="false"]', (tds) => tds.length), 3);
 
-  // Keras code for the chosen mode.
-  assert.match(await page.textContent('#keras-code'), /base\.trainable = False/);
+  // Keras code for the chosen mode: the core's generator, for that mode's link.
+  const code = (re) => page.waitForFunction((r) => new RegExp(r).test(document.getElementById('keras-code').textContent), re.source);
+  await code(/base\.trainable = False/);
   await page.selectOption('#code-mode', 'snippet');
+  await code(/mode=snippet/);
   const snippet = await page.textContent('#keras-code');
   assert.doesNotMatch(snippet, /trainable = False/);
-  assert.match(snippet, /Adam\(0\.001\)/);
+  assert.match(snippet, /Adam\(learning_rate=0\.001\)/);
   await page.selectOption('#code-mode', 'fine_tune');
-  assert.match(await page.textContent('#keras-code'), /base_opt = keras\.optimizers\.Adam\(0\.0001\)/);
+  await code(/base_learning_rate=0\.0001/);
 
   // The reader's runs: four points at 5 per class, and the frozen-vs-scratch gap.
   assert.match(await page.textContent('#sweep-line'), /^4 run\(s\) of digits 5–9/);

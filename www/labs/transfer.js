@@ -62,7 +62,7 @@ export const strings = {
     head_group: 'new head',
     layers_empty: 'The table fills in as each mode starts.',
     code_title: 'The same in Keras',
-    code_help: 'Pick a mode: the code builds the same network and sets the same trainable flags and learning rates as this run. The weights in the page are the ones produced by `cargo xtask pretrain` (safetensors); in Keras load the equivalent pretrained base.',
+    code_help: 'Pick a mode: the script builds the same network, loads the same pretrained base from this site’s safetensors file (or retrains it from its link), and sets the same trainable layers and learning rates.',
     code_mode: 'Mode',
   },
   zh: {
@@ -113,7 +113,7 @@ export const strings = {
     head_group: '新分类头',
     layers_empty: '每种方式开始运行时，表格会逐步填好。',
     code_title: '用 Keras 写出来',
-    code_help: '选择一种方式：代码搭建同样的网络，并设置与这次运行相同的 trainable 标志和学习率。网页中的权重由 `cargo xtask pretrain` 生成（safetensors 格式）；在 Keras 中请加载对应的预训练卷积基。',
+    code_help: '选择一种方式：脚本搭建同样的网络，从本站的 safetensors 文件加载同一个预训练卷积基（文件不在时按其链接重新训练），并设置相同的可训练层和学习率。',
     code_mode: '方式',
   },
 };
@@ -300,74 +300,27 @@ export function create(ctx) {
     renderSweep();
   });
 
-  /** Keras 3 code for `mode` with the current settings. */
-  function kerasCode(mode) {
-    const v = runValues ?? ctx.config().values;
-    const binary = v.task === 'binary_5_8';
-    const k = TASK_CLASSES[v.task];
-    const base = v.task === 'fashion' ? 'cnn_mnist' : 'cnn_digits_0_4';
-    const batch = Math.min(32, k * v.labels_per_class);
-    const perEpoch = Math.ceil((k * v.labels_per_class) / batch);
-    const epochs = Math.ceil(v.steps / perEpoch);
-    const head = binary ? 'layers.Dense(1, activation="sigmoid")' : `layers.Dense(${k}, activation="softmax")`;
-    const loss = binary ? '"binary_crossentropy"' : '"sparse_categorical_crossentropy"';
-    const lines = [
-      'import keras',
-      'from keras import layers',
-      '',
-      '# The CNN lab\'s network up to Flatten.',
-      'base = keras.Sequential([',
-      '    keras.Input((28, 28, 1)),',
-      '    layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(),',
-      '    layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(),',
-      '    layers.Conv2D(64, 3, activation="relu"), layers.Flatten(),',
-      '])',
-    ];
-    if (mode !== 'scratch') lines.push(`base.load_weights("${base}.weights.h5")  # pretrained (${base})`);
-    else lines.push('# from scratch: keep the random initial weights');
-    if (mode === 'frozen') lines.push('base.trainable = False  # only the head trains');
-    lines.push('', 'model = keras.Sequential([', '    base,', '    layers.Dense(64, activation="relu"),', `    ${head},`, '])');
-    if (mode === 'fine_tune') {
-      lines.push(
-        '',
-        '# Two learning rates: Keras has one per optimizer, so train with two.',
-        'import tensorflow as tf',
-        `base_opt = keras.optimizers.Adam(${v.base_learning_rate})`,
-        `head_opt = keras.optimizers.Adam(${v.learning_rate})`,
-        `loss_fn = keras.losses.${binary ? 'BinaryCrossentropy()' : 'SparseCategoricalCrossentropy()'}`,
-        'head_vars = [w for l in model.layers[1:] for w in l.trainable_weights]',
-        '',
-        '@tf.function',
-        'def train_step(x, y):',
-        '    with tf.GradientTape() as tape:',
-        '        loss = loss_fn(y, model(x, training=True))',
-        '    g_base, g_head = tape.gradient(loss, [base.trainable_weights, head_vars])',
-        '    base_opt.apply_gradients(zip(g_base, base.trainable_weights))',
-        '    head_opt.apply_gradients(zip(g_head, head_vars))',
-        '',
-        `dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(${k * v.labels_per_class}).repeat().batch(${batch})`,
-        `for x, y in dataset.take(${v.steps}):`,
-        '    train_step(x, y)',
-      );
-    } else {
-      lines.push(
-        '',
-        `model.compile(optimizer=keras.optimizers.Adam(${v.learning_rate}),`,
-        `              loss=${loss}, metrics=["accuracy"])`,
-        `# ${k * v.labels_per_class} images, batches of ${batch}: ${epochs} epochs ≈ ${v.steps} steps`,
-        `model.fit(x_train, y_train, batch_size=${batch}, epochs=${epochs})`,
-      );
-    }
-    return lines.join('\n');
-  }
-
   function buildPick() {
     const chosen = pick.value || 'frozen';
     pick.textContent = '';
     for (const mode of modes) pick.append(new Option(tr(`mode_${mode}`), mode));
     pick.value = chosen;
   }
-  const renderCode = () => { pre.textContent = kerasCode(pick.value || 'frozen'); };
+  // The core writes the code (the same generator as the Code button), for the chosen
+  // mode's link; only the latest answer is shown.
+  let codeFor = 0;
+  const renderCode = async () => {
+    const mode = pick.value || 'frozen';
+    const variant = ctx.variants().find((v) => v.value === mode);
+    if (!variant) return;
+    const mine = ++codeFor;
+    try {
+      const text = await ctx.python(`#${variant.link}`);
+      if (mine === codeFor) pre.textContent = text;
+    } catch (e) {
+      if (mine === codeFor) pre.textContent = ctx.tr('error', { m: e.message });
+    }
+  };
   pick.addEventListener('change', renderCode);
 
   function renderAll() {
