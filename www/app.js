@@ -699,4 +699,11 @@ window.addEventListener('hashchange', () => {
 });
 
 applyLang();
-main.postMessage({ type: 'init' });
+// The core is built for WebAssembly SIMD128 (every current browser has it). Without it the
+// page says so plainly instead of failing inside the worker.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+if (typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE)) main.postMessage({ type: 'init' });
+else {
+  showMessage(tr('no_simd'));
+  $('run').disabled = true;
+}

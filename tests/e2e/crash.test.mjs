@@ -36,7 +36,7 @@ for (const [how, crash] of Object.entries(crashes)) {
     assert.equal(await page.evaluate(() => location.hash), `#${(await page.evaluate(() => window.__mlpad.messages.filter((m) => m.type === 'parsed').at(-1).canonical))}`);
     assert.equal(await page.inputValue('[name="epochs"]'), '3', 'the settings stay');
     await page.click('#history-open');
-    assert.equal(await page.locator('#history tbody tr').count(), 1, 'the finished run stays in the history');
+    assert.equal(await page.locator('#history tbody tr').count(), 1, `the finished run stays in the history: ${JSON.stringify(await page.evaluate(() => JSON.parse(localStorage.getItem('mlpad.history.v1')).map((e) => [e.link, e.time, e.runs[0].weights_sha256])))}`);
     // A fresh worker took the old one's place and the next run trains to its end.
     await page.waitForFunction(() => !document.getElementById('run').disabled);
     assert.equal(page.workers().length, before);

