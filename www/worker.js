@@ -8,6 +8,8 @@ import init, * as mlpad from '../pkg/mlpad.js';
 const ready = init({ module_or_path: new URL('../pkg/mlpad_bg.wasm', import.meta.url) });
 // Reported when a message waits for it (the page does not even ask without SIMD support).
 ready.catch(() => {});
+// For `cargo xtask soak`: the wasm instance's memory, in bytes.
+self.__mlpadMemory = async () => (await ready).memory.buffer.byteLength;
 let store = null; // decoded datasets, kept across runs
 const loading = new Map(); // dataset name -> Promise of its decoding
 let current = null; // { run, job, lab, running, phaseMs, link }

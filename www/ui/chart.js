@@ -4,6 +4,29 @@
 
 import { num } from './format.js';
 
+/**
+ * The points of a dense series reduced to each pixel column's first minimum and maximum
+ * (in drawing order), with a gap kept wherever a value is not finite.
+ */
+export function decimate(points, X, tf) {
+  const out = [];
+  let col = null, lo = null, hi = null;
+  const flush = () => {
+    if (lo) out.push(...(lo[0] <= hi[0] ? [lo, hi] : [hi, lo]).filter((p, i, a) => i === 0 || p !== a[0]));
+    lo = hi = null;
+  };
+  for (const p of points) {
+    const c = Math.round(X(p[0]));
+    if (c !== col) { flush(); col = c; }
+    const v = tf(p[1]);
+    if (!Number.isFinite(v)) { flush(); out.push(p); continue; }
+    if (!lo || v < tf(lo[1])) lo = p;
+    if (!hi || v > tf(hi[1])) hi = p;
+  }
+  flush();
+  return out;
+}
+
 export class LineChart {
   static count = 0;
 
@@ -150,7 +173,10 @@ export class LineChart {
       g.lineWidth = s.markers ? 1.5 : s.thin ? 1.25 : 2;
       g.beginPath();
       let pen = false;
-      for (const [x, y] of s.points) {
+      // A long run's curve has far more points than the plot has pixels: draw each pixel
+      // column's lowest and highest value only, so a redraw costs the same at any length.
+      const points = !s.markers && s.points.length > 2 * pw ? decimate(s.points, X, tf) : s.points;
+      for (const [x, y] of points) {
         // A gap where a value is missing or not finite.
         if (!Number.isFinite(tf(y))) { pen = false; continue; }
         if (pen) g.lineTo(X(x), Y(y)); else g.moveTo(X(x), Y(y));

@@ -6,6 +6,7 @@ mod data;
 mod fuzz;
 mod pretrain;
 mod serve;
+mod soak;
 mod test;
 mod tools;
 
@@ -21,6 +22,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench              CNN training throughput: native CLI vs wasm in headless Chromium
   fuzz [--runs N] [--seconds S] [TARGET...]
                      the libFuzzer targets in fuzz/ (default 10 million runs each; nightly + cargo-fuzz)
+  soak               a lab left training for SOAK_MINUTES (default 20) in headless Chromium: memory, input-to-paint
   tools              only install what the others need (wasm32 target, wasm-bindgen-cli, Chromium, npm)";
 
 fn main() {
@@ -52,6 +54,7 @@ fn run() -> Result<()> {
         Some("pretrain") => pretrain::run(),
         Some("bench") => bench::run_all(),
         Some("fuzz") => fuzz::run_all(&args[1..]),
+        Some("soak") => soak::run(),
         Some("tools") => {
             tools::ensure_wasm_tools()?;
             tools::ensure_chromium()?;
