@@ -49,7 +49,9 @@ test('embedded with ?embed=1 in an iframe on another origin', { timeout: 120_000
   const src = `${BASE}?embed=1#lab=cnn&seed=2&epochs=1&batch_size=64&train_size=256`;
   await page.setContent(`<!doctype html><title>blog</title><iframe src="${src}" style="width:900px;height:1200px;border:0"></iframe>`);
   const frame = page.frameLocator('iframe');
-  await frame.locator('#controls [name="seed"]').waitFor({ timeout: 20_000 });
+  // The essentials show; the other settings wait behind "More settings".
+  await frame.locator('#controls [name="epochs"]').waitFor({ timeout: 20_000 });
+  assert.equal(await frame.locator('#controls [name="seed"]').isVisible(), false);
   assert.equal(await frame.locator('header').first().isVisible(), false, 'the header shows in embed mode');
   await frame.locator('#run').click();
   await frame.locator('#weights-sha256').filter({ hasText: HEX64 }).waitFor({ timeout: 120_000 });
