@@ -4,20 +4,9 @@
 // variant of a compare lab). And the tools speak both languages, aria labels included.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, gotoLab, waitForLab, waitForDone, cliSummary, assertSameSummary, assertNoProblems, BASE } from './helpers.mjs';
+import { launch, openPage, gotoLab, waitForLab, waitForDone, cliSummary, assertSameSummary, assertNoProblems, BASE, SMALL_LINKS } from './helpers.mjs';
 
-/** One small experiment per lab (every lab of the core's schema must have one). */
-const LINKS = {
-  cnn: '#lab=cnn&seed=2&epochs=1&batch_size=64&train_size=256',
-  gradients: '#lab=gradients&seed=4&epochs=1&train_size=640&batch_size=64',
-  regularization: '#lab=regularization&seed=5&epochs=1&train_size=300',
-  augmentation: '#lab=augmentation&seed=6&epochs=1&train_size=300',
-  metrics: '#lab=metrics&y_true=0,0,1,1,1&y_pred=0,1,1,1,0',
-  evaluate: '#lab=evaluate&model=knn&train_size=1000&positive_class=3&threshold=0.5',
-  knn: '#lab=knn&n_samples=2000&n_neighbors=5',
-  gan: '#lab=gan&seed=5&steps=150&batch_size=16&hidden=64',
-  transfer: '#lab=transfer&seed=3&steps=25&labels_per_class=3',
-};
+const LINKS = SMALL_LINKS;
 
 let browser;
 before(async () => { browser = await launch(); });
